@@ -1,0 +1,10 @@
+//! Who is calling: passwords, access tokens, refresh tokens, login throttling and the
+//! resulting `Actor` with its scope.
+
+pub mod actor;
+pub mod password;
+pub mod refresh;
+pub mod throttle;
+pub mod token;
+
+pub use actor::{Actor, RegionScope, UserActor};

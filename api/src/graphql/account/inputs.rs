@@ -1,0 +1,43 @@
+//! Inputs of the account domain.
+
+use async_graphql::{ID, InputObject};
+
+use super::types::Role;
+
+/// Credentials for `login`.
+#[derive(InputObject)]
+pub struct LoginInput {
+    /// Sign-in name (case-insensitive).
+    pub login: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A refresh token, for `refreshToken` and `logout`.
+#[derive(InputObject)]
+pub struct RefreshInput {
+    /// The refresh token from the last `login` or `refreshToken`.
+    pub refresh_token: String,
+}
+
+/// A new account, for `createUser`.
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    /// Sign-in name: 3–64 letters, digits or `. _ - @`; stored in lower case, unique.
+    pub login: String,
+    /// Initial password, 12–128 characters.
+    pub password: String,
+    /// Name shown to others, 1–50 characters.
+    pub display_name: String,
+    /// What the account may do.
+    pub role: Role,
+    /// ADMIN: the region it governs (omit for nationwide; only a nationwide ADMIN may).
+    /// Other roles: the account's home region. Must lie in your region.
+    pub region_code: Option<String>,
+    /// BASE_MANAGER / INSTRUCTOR: the bases the account works at (required, in your region).
+    pub base_ids: Option<Vec<ID>>,
+    /// PARTNER: the partner organisation.
+    pub partner_id: Option<ID>,
+    /// TRAINEE: the trainee record of this person.
+    pub trainee_id: Option<ID>,
+}

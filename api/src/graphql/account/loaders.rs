@@ -1,0 +1,25 @@
+//! Loader for the bases each user works at.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::Loader;
+use entity::base;
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use crate::graphql::common::loaders::loader_error;
+use crate::service;
+
+/// Bases by user id.
+pub struct UserBasesLoader(pub DatabaseConnection);
+
+impl Loader<Uuid> for UserBasesLoader {
+    type Value = Vec<base::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        service::account::bases_of(&self.0, keys)
+            .await
+            .map_err(loader_error)
+    }
+}

@@ -1,0 +1,7 @@
+//! Accounts: sign-in, tokens and users.
+
+pub mod inputs;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod types;

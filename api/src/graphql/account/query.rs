@@ -1,0 +1,28 @@
+//! Account queries.
+
+use async_graphql::{Context, Object};
+
+use super::types::User;
+use crate::auth::Actor;
+use crate::error::GqlResultExt;
+use crate::graphql::common::ContextExt;
+use crate::service;
+
+/// Account queries.
+#[derive(Default)]
+pub struct AccountQuery;
+
+#[Object]
+impl AccountQuery {
+    /// The signed-in user; null for anonymous callers. Bad or expired credentials are
+    /// `UNAUTHENTICATED`, so the app knows to refresh its token.
+    async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        match ctx.actor()? {
+            Actor::Anonymous => Ok(None),
+            Actor::User(user) => Ok(service::account::get(ctx.db(), user.user_id)
+                .await
+                .gql()?
+                .map(User)),
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Types of the account domain.
+
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use entity::user;
+
+use crate::graphql::base::types::IncubationBase;
+use crate::graphql::common::scalars::DateTime;
+use crate::graphql::common::{ContextExt, Payload, UserError};
+use crate::graphql::region::types::Region;
+use crate::service::account::Session;
+
+/// What an account may do (see "Who may do what" in the API guide).
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::Role")]
+pub enum Role {
+    /// Federation staff of a region: governs that region and everything under it.
+    Admin,
+    /// Runs one or more incubation bases.
+    BaseManager,
+    /// Teaches courses at one or more bases.
+    Instructor,
+    /// A disabled person trained at a base, using the mobile app.
+    Trainee,
+    /// Staff of an e-commerce partner.
+    Partner,
+}
+
+/// A person who signs in.
+pub struct User(pub user::Model);
+
+#[Object]
+impl User {
+    /// Opaque id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Sign-in name (lower case).
+    async fn login(&self) -> &str {
+        &self.0.login
+    }
+
+    /// Name shown to others.
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+
+    /// What the account may do.
+    async fn role(&self) -> Role {
+        self.0.role.into()
+    }
+
+    /// ADMIN: the region the account governs (null = nationwide).
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
+        match &self.0.region_code {
+            None => Ok(None),
+            Some(code) => Ok(ctx
+                .loaders()
+                .regions
+                .load_one(code.clone())
+                .await?
+                .map(Region)),
+        }
+    }
+
+    /// BASE_MANAGER / INSTRUCTOR: the bases the account works at.
+    async fn bases(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<IncubationBase>> {
+        let bases = ctx
+            .loaders()
+            .user_bases
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(bases.into_iter().map(IncubationBase).collect())
+    }
+
+    /// When the account was created.
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
+    }
+}
+
+/// Result of `login` and `refreshToken`.
+#[derive(SimpleObject, Default)]
+pub struct AuthPayload {
+    /// Send as `Authorization: Bearer <accessToken>`. Valid for about 15 minutes.
+    pub access_token: Option<String>,
+    /// Exchange for a new pair with `refreshToken` before or after the access token expires.
+    /// Works once; keep it secret.
+    pub refresh_token: Option<String>,
+    /// When the access token stops working.
+    pub access_token_expires_at: Option<DateTime>,
+    /// The signed-in user.
+    pub user: Option<User>,
+    /// Why signing in failed, e.g. wrong login or password.
+    pub user_errors: Vec<UserError>,
+}
+
+impl Payload for AuthPayload {
+    type Value = Session;
+
+    fn ok(session: Session) -> Self {
+        AuthPayload {
+            access_token: Some(session.access_token),
+            refresh_token: Some(session.refresh_token),
+            access_token_expires_at: Some(session.access_token_expires_at.into()),
+            user: Some(User(session.user)),
+            user_errors: Vec::new(),
+        }
+    }
+
+    fn refused(user_errors: Vec<UserError>) -> Self {
+        AuthPayload {
+            user_errors,
+            ..AuthPayload::default()
+        }
+    }
+}
+
+/// Result of `createUser`.
+#[derive(SimpleObject)]
+pub struct UserPayload {
+    /// The created user.
+    pub user: Option<User>,
+    /// Problems with the input; nothing was created.
+    pub user_errors: Vec<UserError>,
+}
+
+impl Payload for UserPayload {
+    type Value = user::Model;
+
+    fn ok(user: user::Model) -> Self {
+        UserPayload {
+            user: Some(User(user)),
+            user_errors: Vec::new(),
+        }
+    }
+
+    fn refused(user_errors: Vec<UserError>) -> Self {
+        UserPayload {
+            user: None,
+            user_errors,
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Base queries: the public directory.
+
+use async_graphql::{Context, ID, Object};
+use uuid::Uuid;
+
+use super::inputs::BaseFilter;
+use super::types::{IncubationBase, IncubationBaseConnection};
+use crate::error::{AppError, GqlResultExt};
+use crate::graphql::common::ContextExt;
+use crate::graphql::common::pagination::{TotalCount, connection, cost, page_args};
+use crate::service;
+
+/// Base queries.
+#[derive(Default)]
+pub struct BaseQuery;
+
+fn service_filter(filter: Option<BaseFilter>) -> service::base::BaseFilter {
+    let filter = filter.unwrap_or_default();
+    service::base::BaseFilter {
+        region_code: filter.region_code,
+        status: filter
+            .status
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        search: filter.search,
+    }
+}
+
+#[Object]
+impl BaseQuery {
+    /// One base by id; null when there is none.
+    async fn base(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<IncubationBase>> {
+        let Ok(id) = Uuid::parse_str(&id) else {
+            return Ok(None);
+        };
+        Ok(service::base::get(ctx.db(), id)
+            .await
+            .gql()?
+            .map(IncubationBase))
+    }
+
+    /// The base directory, oldest first. Public.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn bases(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the edge to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size counted back from `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the edge to continue before.")] before: Option<String>,
+        #[graphql(desc = "Conditions the bases must meet.")] filter: Option<BaseFilter>,
+    ) -> async_graphql::Result<IncubationBaseConnection> {
+        let args = page_args(first, after, last, before).gql()?;
+        let filter = service_filter(filter);
+        let page = service::base::list(ctx.db(), &filter, args).await.gql()?;
+        let db = ctx.db().clone();
+        let total = TotalCount::new(move || {
+            let db = db.clone();
+            let filter = filter.clone();
+            Box::pin(async move {
+                service::base::count(&db, &filter)
+                    .await
+                    .map_err(AppError::from)
+            })
+        });
+        Ok(connection(page, |b| b.id, IncubationBase, total))
+    }
+}

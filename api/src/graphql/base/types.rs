@@ -1,0 +1,175 @@
+//! Types of the base domain.
+
+use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject};
+use entity::base;
+
+use crate::graphql::account::types::User;
+use crate::graphql::common::pagination::KeyConnection;
+use crate::graphql::common::scalars::{Date, DateTime};
+use crate::graphql::common::{ContextExt, Payload, UserError};
+use crate::graphql::region::types::Region;
+use crate::service;
+
+/// Life cycle of a base.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::BaseStatus")]
+pub enum BaseStatus {
+    /// Being set up; not yet taking trainees.
+    Planned,
+    /// Running.
+    Active,
+    /// Temporarily not running.
+    Suspended,
+    /// Closed for good.
+    Closed,
+}
+
+/// Kinds of online work taught and incubated.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::TrainingCategory")]
+pub enum TrainingCategory {
+    /// Livestream selling (直播带货).
+    LivestreamCommerce,
+    /// Short video (短视频).
+    ShortVideo,
+    /// Running an online shop (网店运营).
+    OnlineStore,
+    /// Voice work such as audiobook narration (有声配音).
+    VoiceWork,
+    /// Telephone and online customer service (客服).
+    CustomerService,
+    /// Data labelling (数据标注).
+    DataLabeling,
+    /// Handicraft (手工艺).
+    Handicraft,
+    /// Supply chain (供应链).
+    SupplyChain,
+    /// Digital literacy (数字素养).
+    DigitalLiteracy,
+    /// Entrepreneurship (创业).
+    Entrepreneurship,
+}
+
+/// An online entrepreneurship incubation base (残疾人网络创业孵化基地).
+pub struct IncubationBase(pub base::Model);
+
+#[Object]
+impl IncubationBase {
+    /// Opaque id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Name of the base.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Where the base is.
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
+        ctx.loaders()
+            .regions
+            .load_one(self.0.region_code.clone())
+            .await?
+            .map(Region)
+            .ok_or_else(|| crate::error::AppError::NotFound.extend())
+    }
+
+    /// Street address.
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+
+    /// Organisation that runs the base.
+    async fn operator(&self) -> Option<&str> {
+        self.0.operator.as_deref()
+    }
+
+    /// Life-cycle status.
+    async fn status(&self) -> BaseStatus {
+        self.0.status.into()
+    }
+
+    /// When the base was established.
+    async fn established_on(&self) -> Option<Date> {
+        self.0.established_on.map(Date)
+    }
+
+    /// How many trainees the base can take.
+    async fn capacity(&self) -> Option<i32> {
+        self.0.capacity
+    }
+
+    /// Public contact telephone.
+    async fn contact_phone(&self) -> Option<&str> {
+        self.0.contact_phone.as_deref()
+    }
+
+    /// What the base trains for.
+    async fn focus_areas(&self) -> Vec<TrainingCategory> {
+        service::base::focus_areas(&self.0)
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    }
+
+    /// The base's managers. Shown to ADMINs over the base's region and to the base's own
+    /// staff; empty for everyone else.
+    async fn managers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<User>> {
+        if !service::base::may_see_staff(ctx.actor()?, &self.0) {
+            return Ok(Vec::new());
+        }
+        let managers = ctx
+            .loaders()
+            .base_managers
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(managers.into_iter().map(User).collect())
+    }
+
+    /// Changes with every update; send it back with `updateBase`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When the base was recorded.
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
+    }
+
+    /// When the base was last changed.
+    async fn updated_at(&self) -> DateTime {
+        self.0.updated_at.into()
+    }
+}
+
+/// A page of bases.
+pub type IncubationBaseConnection = KeyConnection<IncubationBase>;
+
+/// Result of `createBase` and `updateBase`.
+#[derive(SimpleObject)]
+pub struct BasePayload {
+    /// The base as saved.
+    pub base: Option<IncubationBase>,
+    /// Problems with the input; nothing was changed.
+    pub user_errors: Vec<UserError>,
+}
+
+impl Payload for BasePayload {
+    type Value = base::Model;
+
+    fn ok(base: base::Model) -> Self {
+        BasePayload {
+            base: Some(IncubationBase(base)),
+            user_errors: Vec::new(),
+        }
+    }
+
+    fn refused(user_errors: Vec<UserError>) -> Self {
+        BasePayload {
+            base: None,
+            user_errors,
+        }
+    }
+}

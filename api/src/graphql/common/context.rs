@@ -1,0 +1,51 @@
+//! Reading the server state and the caller from a resolver's context.
+
+use async_graphql::{Context, ErrorExtensions};
+use sea_orm::DatabaseConnection;
+
+use super::Loaders;
+use crate::auth::Actor;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The caller of one request: an `Actor`, or the reason its credentials were refused.
+#[derive(Debug, Clone)]
+pub struct RequestActor(pub Result<Actor, ()>);
+
+/// The request id that the response carries in `x-request-id` and every log line shows.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// Shortcuts for resolvers.
+pub trait ContextExt {
+    /// The server's shared state.
+    fn state(&self) -> &AppState;
+    /// The database.
+    fn db(&self) -> &DatabaseConnection;
+    /// The caller; `UNAUTHENTICATED` when the request carried bad or expired credentials.
+    fn actor(&self) -> async_graphql::Result<&Actor>;
+    /// The request's DataLoaders.
+    fn loaders(&self) -> &Loaders;
+}
+
+impl ContextExt for Context<'_> {
+    fn state(&self) -> &AppState {
+        self.data_unchecked::<AppState>()
+    }
+
+    fn db(&self) -> &DatabaseConnection {
+        &self.state().db
+    }
+
+    fn actor(&self) -> async_graphql::Result<&Actor> {
+        match self.data_opt::<RequestActor>() {
+            Some(RequestActor(Ok(actor))) => Ok(actor),
+            Some(RequestActor(Err(()))) => Err(AppError::Unauthenticated.extend()),
+            None => Ok(&Actor::Anonymous),
+        }
+    }
+
+    fn loaders(&self) -> &Loaders {
+        self.data_unchecked::<Loaders>()
+    }
+}

@@ -1,0 +1,42 @@
+//! The schema: every domain's queries and mutations merged, with the configured limits.
+
+use async_graphql::{EmptySubscription, MergedObject, Schema, Upload};
+
+use super::account::{mutation::AccountMutation, query::AccountQuery};
+use super::base::{mutation::BaseMutation, query::BaseQuery};
+use super::common::extension::ErrorCodes;
+use super::common::scalars::Decimal;
+use super::region::query::RegionQuery;
+use crate::config::Config;
+use crate::state::AppState;
+
+/// All queries.
+#[derive(MergedObject, Default)]
+pub struct Query(AccountQuery, RegionQuery, BaseQuery);
+
+/// All mutations.
+#[derive(MergedObject, Default)]
+pub struct Mutation(AccountMutation, BaseMutation);
+
+/// Qihang's GraphQL schema.
+pub type QihangSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Builds the schema with limits from `config`; `state` is available to every resolver.
+pub fn build_schema(config: &Config, state: Option<AppState>) -> QihangSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(config.max_query_depth)
+        .limit_complexity(config.max_query_complexity)
+        .limit_recursive_depth(config.max_query_depth.saturating_mul(4))
+        .limit_directives(16)
+        .register_input_type::<Decimal>()
+        .register_input_type::<Upload>()
+        .extension(ErrorCodes);
+    if !config.introspection_enabled() {
+        // Suggestions ("did you mean …") would leak the schema that introspection hides.
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    if let Some(state) = state {
+        builder = builder.data(state);
+    }
+    builder.finish()
+}

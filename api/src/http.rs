@@ -1,0 +1,375 @@
+//! The HTTP surface: `/graphql` (GET for queries, POST), `/graphql/ws`, GraphiQL, health,
+//! readiness and metrics, behind request ids, tracing, CORS, compression and body limits.
+
+use std::time::{Duration, Instant};
+
+use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{BatchRequest, Data, Request as GqlRequest};
+use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, MatchedPath, State, WebSocketUpgrade};
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::auth::Actor;
+use crate::graphql::QihangSchema;
+use crate::graphql::common::Loaders;
+use crate::graphql::common::context::{RequestActor, RequestId};
+use crate::state::AppState;
+use crate::telemetry::HttpLabels;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct HttpState {
+    pub app: AppState,
+    pub schema: QihangSchema,
+}
+
+/// Headers a browser client may send; a multipart upload must carry one of the preflight
+/// headers so that a plain HTML form on another site cannot submit it (CSRF).
+const PREFLIGHT_HEADERS: [&str; 3] = [
+    "apollo-require-preflight",
+    "x-apollo-operation-name",
+    "graphql-preflight",
+];
+
+/// The whole router.
+pub fn router(app: AppState, schema: QihangSchema) -> Router {
+    let config = app.config.clone();
+    let state = HttpState { app, schema };
+    let mut router = Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphql/ws", get(graphql_ws))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics));
+    if config.graphiql_enabled() {
+        router = router
+            .route("/", get(graphiql))
+            .route("/graphiql", get(graphiql));
+    }
+    router
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), track_metrics))
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                    let request_id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", %request_id, method = %request.method(), path = %request.uri().path())
+                }))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(cors(&config.cors_origins))
+                .layer(CompressionLayer::new()),
+        )
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::HeaderName::from_static("x-api-key"),
+            header::HeaderName::from_static("apollo-require-preflight"),
+            header::HeaderName::from_static("graphql-preflight"),
+        ])
+        .expose_headers([header::HeaderName::from_static("x-request-id")])
+        .max_age(Duration::from_secs(600));
+    if origins.iter().any(|o| o.trim() == "*") {
+        layer.allow_origin(Any)
+    } else {
+        let list: Vec<HeaderValue> = origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o.trim()).ok())
+            .collect();
+        layer.allow_origin(AllowOrigin::list(list))
+    }
+}
+
+async fn track_metrics(
+    State(state): State<HttpState>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let path = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let response = next.run(request).await;
+    let metrics = &state.app.metrics;
+    metrics
+        .http_duration
+        .observe(started.elapsed().as_secs_f64());
+    metrics
+        .http_requests
+        .get_or_create(&HttpLabels {
+            method,
+            path,
+            status: response.status().as_u16(),
+        })
+        .inc();
+    response
+}
+
+/// A GraphQL-shaped error response outside of execution (transport problems).
+fn transport_error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })),
+    )
+        .into_response()
+}
+
+/// The caller named by the `Authorization` header: anonymous without one; an error for a
+/// bad, expired or non-Bearer one.
+fn authenticate(app: &AppState, headers: &HeaderMap) -> RequestActor {
+    match headers.get(header::AUTHORIZATION) {
+        None => RequestActor(Ok(Actor::Anonymous)),
+        Some(value) => {
+            let token = value.to_str().ok().and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            });
+            RequestActor(match token {
+                Some(token) => app.keys.verify(token.trim()).map_err(|_| ()),
+                None => Err(()),
+            })
+        }
+    }
+}
+
+fn request_id(headers: &HeaderMap) -> RequestId {
+    RequestId(
+        headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned(),
+    )
+}
+
+/// Adds the caller, fresh loaders and the request id to one GraphQL request.
+fn prepare(
+    app: &AppState,
+    actor: &RequestActor,
+    id: &RequestId,
+    request: GqlRequest,
+) -> GqlRequest {
+    request
+        .data(actor.clone())
+        .data(id.clone())
+        .data(Loaders::new(&app.db, app.config.dataloader_delay()))
+}
+
+async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) -> Response {
+    let headers = request.headers().clone();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" | "application/graphql-response+json" => {}
+        "multipart/form-data" => {
+            if !PREFLIGHT_HEADERS.iter().any(|h| headers.contains_key(*h)) {
+                return transport_error(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_USER_INPUT",
+                    "multipart requests must carry the `apollo-require-preflight` header",
+                );
+            }
+        }
+        _ => {
+            return transport_error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "BAD_USER_INPUT",
+                "send GraphQL requests as application/json (or multipart/form-data for uploads)",
+            );
+        }
+    }
+    let config = &state.app.config;
+    let body = match axum::body::to_bytes(request.into_body(), config.max_body_bytes).await {
+        Ok(body) => body,
+        Err(_) => {
+            return transport_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "BAD_USER_INPUT",
+                "request body too large",
+            );
+        }
+    };
+    let options = MultipartOptions::default()
+        .max_file_size(config.max_body_bytes)
+        .max_num_files(4);
+    let batch =
+        match async_graphql::http::receive_batch_body(Some(content_type), &body[..], options).await
+        {
+            Ok(batch) => batch,
+            Err(err) => {
+                return transport_error(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_USER_INPUT",
+                    &err.to_string(),
+                );
+            }
+        };
+    let actor = authenticate(&state.app, &headers);
+    let id = request_id(&headers);
+    let batch = match batch {
+        BatchRequest::Single(request) => {
+            BatchRequest::Single(prepare(&state.app, &actor, &id, request))
+        }
+        BatchRequest::Batch(requests) => {
+            if requests.len() > config.max_batch {
+                return transport_error(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_USER_INPUT",
+                    &format!("a batch may hold at most {} operations", config.max_batch),
+                );
+            }
+            BatchRequest::Batch(
+                requests
+                    .into_iter()
+                    .map(|r| prepare(&state.app, &actor, &id, r))
+                    .collect(),
+            )
+        }
+    };
+    GraphQLResponse::from(state.schema.execute_batch(batch).await).into_response()
+}
+
+/// GET runs queries only: a mutation over GET could be triggered by a link or an image tag.
+async fn graphql_get(State(state): State<HttpState>, request: Request<Body>) -> Response {
+    let query = request.uri().query().unwrap_or_default();
+    let gql = match async_graphql::http::parse_query_string(query) {
+        Ok(gql) => gql,
+        Err(err) => {
+            return transport_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &err.to_string());
+        }
+    };
+    if let Ok(document) = async_graphql::parser::parse_query(&gql.query) {
+        let operation_type = match (&document.operations, gql.operation_name.as_deref()) {
+            (DocumentOperations::Single(op), _) => Some(op.node.ty),
+            (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
+            (DocumentOperations::Multiple(ops), None) => ops
+                .values()
+                .any(|op| op.node.ty != OperationType::Query)
+                .then_some(OperationType::Mutation),
+        };
+        if matches!(
+            operation_type,
+            Some(OperationType::Mutation | OperationType::Subscription)
+        ) {
+            let mut response = transport_error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "BAD_USER_INPUT",
+                "mutations must be sent with POST",
+            );
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return response;
+        }
+    }
+    let headers = request.headers();
+    let actor = authenticate(&state.app, headers);
+    let gql = prepare(&state.app, &actor, &request_id(headers), gql);
+    GraphQLResponse::from(state.schema.execute(gql).await).into_response()
+}
+
+/// graphql-transport-ws (and the older graphql-ws). The access token goes in the
+/// `connection_init` payload as `{"Authorization": "Bearer …"}`.
+async fn graphql_ws(
+    State(state): State<HttpState>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let schema = state.schema.clone();
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            GraphQLWebSocket::new(stream, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let mut headers = HeaderMap::new();
+                    let auth = payload
+                        .get("Authorization")
+                        .or_else(|| payload.get("authorization"))
+                        .and_then(|v| v.as_str());
+                    if let Some(value) = auth.and_then(|a| HeaderValue::from_str(a).ok()) {
+                        headers.insert(header::AUTHORIZATION, value);
+                    }
+                    let actor = authenticate(&state.app, &headers);
+                    if actor.0.is_err() {
+                        return Err(crate::error::AppError::Unauthenticated.into());
+                    }
+                    let mut data = Data::default();
+                    data.insert(actor);
+                    data.insert(Loaders::new(
+                        &state.app.db,
+                        state.app.config.dataloader_delay(),
+                    ));
+                    Ok(data)
+                })
+                .serve()
+        })
+}
+
+async fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .title("启航 Qihang GraphQL")
+            .finish(),
+    )
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): State<HttpState>) -> Response {
+    match state.app.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+async fn metrics(State(state): State<HttpState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.app.metrics.render(),
+    )
+        .into_response()
+}

@@ -1,0 +1,22 @@
+//! Qihang's schema, one migration per change, and the region data they load.
+
+pub use sea_orm_migration::prelude::*;
+
+pub mod cli;
+mod m20261122_000001_region;
+mod m20261122_000002_account;
+mod m20261122_000003_base;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_region::Migration),
+            Box::new(m20261122_000002_account::Migration),
+            Box::new(m20261122_000003_base::Migration),
+        ]
+    }
+}
