@@ -282,24 +282,22 @@ pub async fn update(
 
     let mut problems = Problems::default();
     let mut model: base::ActiveModel = existing.clone().into();
-    if let Some(name) = input.name.as_deref() {
-        if let Some(name) = validate::text(&mut problems, "name", name, 1, 100) {
-            model.name = Set(name);
-        }
-    }
-    if let Some(address) =
-        validate::optional_text(&mut problems, "address", input.address.as_deref(), 200)
+    if let Some(name) = input.name.as_deref()
+        && let Some(name) = validate::text(&mut problems, "name", name, 1, 100)
     {
-        if input.address.is_some() {
-            model.address = Set(address);
-        }
+        model.name = Set(name);
     }
-    if let Some(operator) =
-        validate::optional_text(&mut problems, "operator", input.operator.as_deref(), 100)
+    if input.address.is_some()
+        && let Some(address) =
+            validate::optional_text(&mut problems, "address", input.address.as_deref(), 200)
     {
-        if input.operator.is_some() {
-            model.operator = Set(operator);
-        }
+        model.address = Set(address);
+    }
+    if input.operator.is_some()
+        && let Some(operator) =
+            validate::optional_text(&mut problems, "operator", input.operator.as_deref(), 100)
+    {
+        model.operator = Set(operator);
     }
     match input.contact_phone.as_deref().map(str::trim) {
         None => {}
