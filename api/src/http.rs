@@ -1,6 +1,7 @@
 //! The HTTP surface: `/graphql` (GET for queries, POST), `/graphql/ws`, GraphiQL, health,
 //! readiness and metrics, behind request ids, tracing, CORS, compression and body limits.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_graphql::http::{GraphiQLSource, MultipartOptions};
@@ -52,7 +53,8 @@ pub fn router(app: AppState, schema: QihangSchema) -> Router {
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics));
+        .route("/metrics", get(metrics))
+        .route("/templates/trainees.xlsx", get(trainee_template));
     if config.graphiql_enabled() {
         router = router
             .route("/", get(graphiql))
@@ -177,7 +179,11 @@ fn prepare(
     request
         .data(actor.clone())
         .data(id.clone())
-        .data(Loaders::new(&app.db, app.config.dataloader_delay()))
+        .data(Arc::new(Loaders::new(
+            &app.db,
+            app.config.dataloader_delay(),
+            actor.0.as_ref().unwrap_or(&Actor::Anonymous),
+        )))
 }
 
 async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) -> Response {
@@ -324,15 +330,18 @@ async fn graphql_ws(
                         headers.insert(header::AUTHORIZATION, value);
                     }
                     let actor = authenticate(&state.app, &headers);
-                    if actor.0.is_err() {
-                        return Err(crate::error::AppError::Unauthenticated.into());
-                    }
+                    let Ok(caller) = actor.0.clone() else {
+                        return Err(async_graphql::ErrorExtensions::extend(
+                            &crate::error::AppError::Unauthenticated,
+                        ));
+                    };
                     let mut data = Data::default();
                     data.insert(actor);
-                    data.insert(Loaders::new(
+                    data.insert(Arc::new(Loaders::new(
                         &state.app.db,
                         state.app.config.dataloader_delay(),
-                    ));
+                        &caller,
+                    )));
                     Ok(data)
                 })
                 .serve()
@@ -347,6 +356,27 @@ async fn graphiql() -> Html<String> {
             .title("启航 Qihang GraphQL")
             .finish(),
     )
+}
+
+/// The spreadsheet template for `importTrainees`.
+async fn trainee_template() -> Response {
+    match crate::service::trainee::import_file::template_xlsx() {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"trainees.xlsx\"; filename*=UTF-8''%E5%AD%A6%E5%91%98%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "building the import template failed");
+            transport_error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
+        }
+    }
 }
 
 async fn healthz() -> &'static str {

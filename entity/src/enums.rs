@@ -78,3 +78,133 @@ pub enum TrainingCategory {
     #[sea_orm(string_value = "ENTREPRENEURSHIP")]
     Entrepreneurship,
 }
+
+/// Gender, as encoded in the identity number.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+pub enum Gender {
+    #[sea_orm(string_value = "MALE")]
+    Male,
+    #[sea_orm(string_value = "FEMALE")]
+    Female,
+}
+
+/// Disability category: the 19th character of the certificate number (1–7).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum DisabilityCategory {
+    #[sea_orm(string_value = "VISUAL")]
+    Visual,
+    #[sea_orm(string_value = "HEARING")]
+    Hearing,
+    #[sea_orm(string_value = "SPEECH")]
+    Speech,
+    #[sea_orm(string_value = "PHYSICAL")]
+    Physical,
+    #[sea_orm(string_value = "INTELLECTUAL")]
+    Intellectual,
+    #[sea_orm(string_value = "MENTAL")]
+    Mental,
+    #[sea_orm(string_value = "MULTIPLE")]
+    Multiple,
+}
+
+/// Urban or rural residence (rural disabled people are a priority group).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+pub enum Residence {
+    #[sea_orm(string_value = "URBAN")]
+    Urban,
+    #[sea_orm(string_value = "RURAL")]
+    Rural,
+}
+
+/// Highest education completed.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum EducationLevel {
+    #[sea_orm(string_value = "NONE")]
+    None,
+    #[sea_orm(string_value = "PRIMARY")]
+    Primary,
+    #[sea_orm(string_value = "JUNIOR_SECONDARY")]
+    JuniorSecondary,
+    #[sea_orm(string_value = "SENIOR_SECONDARY")]
+    SeniorSecondary,
+    #[sea_orm(string_value = "VOCATIONAL")]
+    Vocational,
+    #[sea_orm(string_value = "COLLEGE")]
+    College,
+    #[sea_orm(string_value = "BACHELOR")]
+    Bachelor,
+    #[sea_orm(string_value = "POSTGRADUATE")]
+    Postgraduate,
+}
+
+/// Employment status at registration or last update.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum EmploymentStatus {
+    #[sea_orm(string_value = "UNEMPLOYED")]
+    Unemployed,
+    #[sea_orm(string_value = "EMPLOYED")]
+    Employed,
+    #[sea_orm(string_value = "SELF_EMPLOYED")]
+    SelfEmployed,
+    #[sea_orm(string_value = "STUDENT")]
+    Student,
+}
+
+/// Where a trainee is in the programme.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum TraineeStatus {
+    #[sea_orm(string_value = "ACTIVE")]
+    Active,
+    #[sea_orm(string_value = "GRADUATED")]
+    Graduated,
+    #[sea_orm(string_value = "WITHDRAWN")]
+    Withdrawn,
+}
+
+/// The "four ones" (四个一) employment services.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum ServiceKind {
+    #[sea_orm(string_value = "INFO_VERIFICATION")]
+    InfoVerification,
+    #[sea_orm(string_value = "CAPABILITY_ASSESSMENT")]
+    CapabilityAssessment,
+    #[sea_orm(string_value = "NEED_REGISTRATION")]
+    NeedRegistration,
+    #[sea_orm(string_value = "EMPLOYMENT_SERVICE")]
+    EmploymentService,
+}
+
+/// How a consent to process sensitive data was collected.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ConsentSource {
+    /// Given in the registration form.
+    #[sea_orm(string_value = "REGISTRATION")]
+    Registration,
+    /// Attested by the importing manager for a row of an imported file (paper forms).
+    #[sea_orm(string_value = "IMPORT")]
+    Import,
+}

@@ -2,9 +2,13 @@
 //! No business rules live here; the `api` crate's services own those.
 
 pub mod base;
+pub mod consent;
 pub mod enums;
+pub mod identity_reveal;
 pub mod refresh_token;
 pub mod region;
+pub mod service_record;
+pub mod trainee;
 pub mod user;
 pub mod user_base;
 

@@ -6,6 +6,7 @@ pub mod cli;
 mod m20261122_000001_region;
 mod m20261122_000002_account;
 mod m20261122_000003_base;
+mod m20261122_000004_trainee;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_region::Migration),
             Box::new(m20261122_000002_account::Migration),
             Box::new(m20261122_000003_base::Migration),
+            Box::new(m20261122_000004_trainee::Migration),
         ]
     }
 }

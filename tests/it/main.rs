@@ -7,4 +7,6 @@ mod base;
 mod region;
 mod schema;
 mod support;
+mod trainee;
+mod trainee_import;
 mod transport;

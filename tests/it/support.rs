@@ -248,3 +248,62 @@ pub fn error_code(body: &Value) -> &str {
         .as_str()
         .unwrap_or("<no code>")
 }
+
+/// A valid 18-character identity number: region, birth date (YYYYMMDD), 3-digit sequence
+/// and the ISO 7064 MOD 11-2 check character.
+pub fn id_number(region: &str, birth: &str, sequence: u32) -> String {
+    let body = format!("{region}{birth}{sequence:03}");
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body
+        .chars()
+        .zip(WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{body}{check}")
+}
+
+impl TestApp {
+    /// Sends a GraphQL multipart request (one file at `variables.input.file`).
+    pub async fn upload(
+        &self,
+        token: &str,
+        query: &str,
+        input: Value,
+        file_name: &str,
+        content: &[u8],
+    ) -> Value {
+        let boundary = "qihang-test-boundary";
+        let operations = json!({ "query": query, "variables": { "input": input } });
+        let mut body = Vec::new();
+        for (name, value) in [
+            ("operations", operations.to_string()),
+            ("map", json!({ "0": ["variables.input.file"] }).to_string()),
+        ] {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        }
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend(content);
+        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post("/graphql")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("apollo-require-preflight", "true")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(body))
+            .unwrap();
+        let (status, _, bytes) = self.send(request).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{}",
+            String::from_utf8_lossy(&bytes)
+        );
+        serde_json::from_slice(&bytes).unwrap()
+    }
+}

@@ -6,5 +6,6 @@ pub mod base;
 pub mod common;
 pub mod region;
 pub mod schema;
+pub mod trainee;
 
 pub use schema::{QihangSchema, build_schema};

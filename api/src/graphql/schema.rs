@@ -7,16 +7,17 @@ use super::base::{mutation::BaseMutation, query::BaseQuery};
 use super::common::extension::ErrorCodes;
 use super::common::scalars::Decimal;
 use super::region::query::RegionQuery;
+use super::trainee::{mutation::TraineeMutation, query::TraineeQuery};
 use crate::config::Config;
 use crate::state::AppState;
 
 /// All queries.
 #[derive(MergedObject, Default)]
-pub struct Query(AccountQuery, RegionQuery, BaseQuery);
+pub struct Query(AccountQuery, RegionQuery, BaseQuery, TraineeQuery);
 
 /// All mutations.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AccountMutation, BaseMutation);
+pub struct Mutation(AccountMutation, BaseMutation, TraineeMutation);
 
 /// Qihang's GraphQL schema.
 pub type QihangSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{Role, base, refresh_token, region, user, user_base};
+use entity::{Role, base, refresh_token, region, trainee, user, user_base};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -356,13 +356,26 @@ async fn create_in_scope(
                 }
             }
         }
-        Role::Trainee => {
-            problems.add(
-                "traineeId",
-                UserErrorCode::NotFound,
-                "学员账号随学员登记一同开通",
-            );
-        }
+        Role::Trainee => match input.trainee_id {
+            None => problems.add("traineeId", UserErrorCode::Required, "须指定学员"),
+            Some(trainee_id) => {
+                let at_base = match trainee::Entity::find_by_id(trainee_id).one(&txn).await? {
+                    Some(t) => base::Entity::find_by_id(t.base_id).one(&txn).await?,
+                    None => None,
+                };
+                // A trainee outside the caller's region looks absent.
+                if !at_base.is_some_and(|b| scope.contains(&b.region_code)) {
+                    problems.add("traineeId", UserErrorCode::NotFound, "学员不存在");
+                } else if user::Entity::find()
+                    .filter(user::Column::TraineeId.eq(trainee_id))
+                    .one(&txn)
+                    .await?
+                    .is_some()
+                {
+                    problems.add("traineeId", UserErrorCode::Duplicate, "该学员已有账号");
+                }
+            }
+        },
         Role::Partner => {
             problems.add("partnerId", UserErrorCode::NotFound, "合作伙伴不存在");
         }
@@ -386,7 +399,11 @@ async fn create_in_scope(
         role: Set(input.role),
         region_code: Set(region_code.map(str::to_owned)),
         partner_id: Set(None),
-        trainee_id: Set(None),
+        trainee_id: Set(if input.role == Role::Trainee {
+            input.trainee_id
+        } else {
+            None
+        }),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

@@ -108,6 +108,11 @@ impl Problems {
         self.0.is_empty()
     }
 
+    /// The recorded problems.
+    pub fn into_errors(self) -> Vec<UserError> {
+        self.0
+    }
+
     /// Ok when nothing was recorded, otherwise the recorded problems.
     pub fn into_result(self) -> ServiceResult<()> {
         if self.0.is_empty() {

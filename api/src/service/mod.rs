@@ -6,6 +6,7 @@ pub mod base;
 pub mod error;
 pub mod page;
 pub mod region;
+pub mod trainee;
 pub mod validate;
 
 pub use error::{Problems, ServiceError, ServiceResult, UserError, UserErrorCode};

@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::inputs::{CreateUserInput, LoginInput, RefreshInput};
 use super::types::{AuthPayload, UserPayload};
 use crate::error::GqlResultExt;
+use crate::graphql::common::errors::input_id;
 use crate::graphql::common::{ContextExt, respond};
 use crate::service::account::{AuthContext, NewUser};
 use crate::service::{self, UserError, UserErrorCode};
@@ -98,6 +99,15 @@ impl AccountMutation {
             Ok(ids) => ids,
             Err(errors) => return respond(Err(service::ServiceError::User(errors))),
         };
+        let trainee_id = match input
+            .trainee_id
+            .as_deref()
+            .map(|id| input_id("traineeId", id))
+            .transpose()
+        {
+            Ok(id) => id,
+            Err(err) => return respond(Err(err)),
+        };
         let new_user = NewUser {
             login: input.login,
             password: input.password,
@@ -106,7 +116,7 @@ impl AccountMutation {
             region_code: input.region_code,
             base_ids,
             partner_id: input.partner_id.and_then(|id| Uuid::parse_str(&id).ok()),
-            trainee_id: input.trainee_id.and_then(|id| Uuid::parse_str(&id).ok()),
+            trainee_id,
         };
         respond(service::account::create(ctx.db(), actor, new_user).await)
     }

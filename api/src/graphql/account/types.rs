@@ -7,6 +7,7 @@ use crate::graphql::base::types::IncubationBase;
 use crate::graphql::common::scalars::DateTime;
 use crate::graphql::common::{ContextExt, Payload, UserError};
 use crate::graphql::region::types::Region;
+use crate::graphql::trainee::types::Trainee;
 use crate::service::account::Session;
 
 /// What an account may do (see "Who may do what" in the API guide).
@@ -72,6 +73,14 @@ impl User {
             .await?
             .unwrap_or_default();
         Ok(bases.into_iter().map(IncubationBase).collect())
+    }
+
+    /// TRAINEE: the trainee record of this person (null when you may not see it).
+    async fn trainee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Trainee>> {
+        match self.0.trainee_id {
+            None => Ok(None),
+            Some(id) => Ok(ctx.loaders().trainees.load_one(id).await?.map(Trainee)),
+        }
     }
 
     /// When the account was created.

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::inputs::BaseFilter;
 use super::types::{IncubationBase, IncubationBaseConnection};
-use crate::error::{AppError, GqlResultExt};
+use crate::error::GqlResultExt;
 use crate::graphql::common::ContextExt;
 use crate::graphql::common::pagination::{TotalCount, connection, cost, page_args};
 use crate::service;
@@ -63,11 +63,7 @@ impl BaseQuery {
         let total = TotalCount::new(move || {
             let db = db.clone();
             let filter = filter.clone();
-            Box::pin(async move {
-                service::base::count(&db, &filter)
-                    .await
-                    .map_err(AppError::from)
-            })
+            Box::pin(async move { service::base::count(&db, &filter).await.gql() })
         });
         Ok(connection(page, |b| b.id, IncubationBase, total))
     }

@@ -3,12 +3,17 @@
 use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject};
 use entity::base;
 
+use crate::error::{AppError, GqlResultExt};
 use crate::graphql::account::types::User;
-use crate::graphql::common::pagination::KeyConnection;
+use crate::graphql::common::pagination::{KeyConnection, TotalCount, connection, cost, page_args};
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, Payload, UserError};
 use crate::graphql::region::types::Region;
+use crate::graphql::trainee::inputs::TraineeFilter;
+use crate::graphql::trainee::loaders::{BaseTraineeCountKey, BaseTraineesKey};
+use crate::graphql::trainee::types::{Trainee, TraineeConnection};
 use crate::service;
+use crate::service::page::{Page, PageArgs};
 
 /// Life cycle of a base.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -72,7 +77,7 @@ impl IncubationBase {
             .load_one(self.0.region_code.clone())
             .await?
             .map(Region)
-            .ok_or_else(|| crate::error::AppError::NotFound.extend())
+            .ok_or_else(|| AppError::NotFound.extend())
     }
 
     /// Street address.
@@ -126,6 +131,49 @@ impl IncubationBase {
             .await?
             .unwrap_or_default();
         Ok(managers.into_iter().map(User).collect())
+    }
+
+    /// The base's trainees you may see, in registration order: all of them for an ADMIN over
+    /// the base's region and for its managers; none for others. One statement serves every
+    /// base of a list.
+    #[graphql(complexity = "cost(first, None, child_complexity)")]
+    async fn trainees(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the edge to continue after.")] after: Option<String>,
+        #[graphql(desc = "Conditions the trainees must meet.")] filter: Option<TraineeFilter>,
+    ) -> async_graphql::Result<TraineeConnection> {
+        ctx.actor()?;
+        let PageArgs::Forward { limit, after } = page_args(first, after, None, None).gql()? else {
+            return Err(AppError::BadUserInput("use `first` and `after`".to_owned()).extend());
+        };
+        let filter = filter.unwrap_or_default().into_service();
+        let loaders = ctx.loaders().clone();
+        let key = BaseTraineesKey {
+            base_id: self.0.id,
+            limit,
+            after,
+            filter: filter.clone(),
+        };
+        let page = loaders.base_trainees.load_one(key).await?.unwrap_or(Page {
+            items: Vec::new(),
+            has_previous: after.is_some(),
+            has_next: false,
+        });
+        let base_id = self.0.id;
+        let total = TotalCount::new(move || {
+            let (loaders, filter) = (loaders.clone(), filter.clone());
+            Box::pin(async move {
+                let key = BaseTraineeCountKey { base_id, filter };
+                Ok(loaders
+                    .base_trainee_counts
+                    .load_one(key)
+                    .await?
+                    .unwrap_or(0))
+            })
+        });
+        Ok(connection(page, |t| t.id, Trainee, total))
     }
 
     /// Changes with every update; send it back with `updateBase`.

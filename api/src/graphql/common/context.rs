@@ -1,5 +1,7 @@
 //! Reading the server state and the caller from a resolver's context.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ErrorExtensions};
 use sea_orm::DatabaseConnection;
 
@@ -24,8 +26,8 @@ pub trait ContextExt {
     fn db(&self) -> &DatabaseConnection;
     /// The caller; `UNAUTHENTICATED` when the request carried bad or expired credentials.
     fn actor(&self) -> async_graphql::Result<&Actor>;
-    /// The request's DataLoaders.
-    fn loaders(&self) -> &Loaders;
+    /// The request's DataLoaders (shared, so deferred work such as `totalCount` can use them).
+    fn loaders(&self) -> &Arc<Loaders>;
 }
 
 impl ContextExt for Context<'_> {
@@ -45,7 +47,7 @@ impl ContextExt for Context<'_> {
         }
     }
 
-    fn loaders(&self) -> &Loaders {
-        self.data_unchecked::<Loaders>()
+    fn loaders(&self) -> &Arc<Loaders> {
+        self.data_unchecked::<Arc<Loaders>>()
     }
 }

@@ -71,3 +71,11 @@ pub fn respond<P: Payload>(result: ServiceResult<P::Value>) -> async_graphql::Re
         Err(ServiceError::App(err)) => Err(err.extend()),
     }
 }
+
+/// An id from a mutation's input; a malformed one is `NOT_FOUND` on its field, like an
+/// unknown one.
+pub fn input_id(field: &str, id: &str) -> Result<uuid::Uuid, ServiceError> {
+    uuid::Uuid::parse_str(id).map_err(|_| {
+        service::UserError::input(field, service::UserErrorCode::NotFound, "对象不存在").into()
+    })
+}

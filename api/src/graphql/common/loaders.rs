@@ -6,9 +6,14 @@ use std::time::Duration;
 use async_graphql::dataloader::DataLoader;
 use sea_orm::DatabaseConnection;
 
+use crate::auth::Actor;
 use crate::graphql::account::loaders::UserBasesLoader;
 use crate::graphql::base::loaders::BaseManagersLoader;
 use crate::graphql::region::loaders::{RegionChildrenLoader, RegionLoader};
+use crate::graphql::trainee::loaders::{
+    BaseLoader, BaseTraineeCountLoader, BaseTraineesLoader, TraineeLoader, TraineeServicesLoader,
+    UserLoader,
+};
 
 /// One set per request, so nothing is cached across callers.
 pub struct Loaders {
@@ -16,11 +21,17 @@ pub struct Loaders {
     pub region_children: DataLoader<RegionChildrenLoader>,
     pub user_bases: DataLoader<UserBasesLoader>,
     pub base_managers: DataLoader<BaseManagersLoader>,
+    pub bases: DataLoader<BaseLoader>,
+    pub users: DataLoader<UserLoader>,
+    pub trainees: DataLoader<TraineeLoader>,
+    pub trainee_services: DataLoader<TraineeServicesLoader>,
+    pub base_trainees: DataLoader<BaseTraineesLoader>,
+    pub base_trainee_counts: DataLoader<BaseTraineeCountLoader>,
 }
 
 impl Loaders {
-    /// Fresh loaders over `db`, gathering keys for `delay` before each batch.
-    pub fn new(db: &DatabaseConnection, delay: Duration) -> Self {
+    /// Fresh loaders over `db` for `actor`, gathering keys for `delay` before each batch.
+    pub fn new(db: &DatabaseConnection, delay: Duration, actor: &Actor) -> Self {
         fn loader<T>(inner: T, delay: Duration) -> DataLoader<T>
         where
             T: Send + Sync + 'static,
@@ -32,6 +43,30 @@ impl Loaders {
             region_children: loader(RegionChildrenLoader(db.clone()), delay),
             user_bases: loader(UserBasesLoader(db.clone()), delay),
             base_managers: loader(BaseManagersLoader(db.clone()), delay),
+            bases: loader(BaseLoader(db.clone()), delay),
+            users: loader(UserLoader(db.clone()), delay),
+            trainees: loader(
+                TraineeLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
+            trainee_services: loader(TraineeServicesLoader(db.clone()), delay),
+            base_trainees: loader(
+                BaseTraineesLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
+            base_trainee_counts: loader(
+                BaseTraineeCountLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
         }
     }
 }

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures_util::future::BoxFuture;
 use uuid::Uuid;
 
-use crate::error::{AppError, GqlResultExt};
+use crate::error::AppError;
 use crate::service::page::{Page, PageArgs};
 
 /// Page size when neither `first` nor `last` is given.
@@ -102,7 +102,7 @@ pub fn cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> u
     size.saturating_mul(child_complexity).saturating_add(1)
 }
 
-type CountFuture = BoxFuture<'static, Result<u64, AppError>>;
+type CountFuture = BoxFuture<'static, async_graphql::Result<u64>>;
 
 /// The `totalCount` of a connection, counted by its own statement only when selected.
 #[derive(Clone)]
@@ -122,7 +122,7 @@ impl TotalCount {
 impl TotalCount {
     /// How many items match, over all pages.
     async fn total_count(&self) -> async_graphql::Result<i64> {
-        let count = (self.0)().await.gql()?;
+        let count = (self.0)().await?;
         Ok(i64::try_from(count).unwrap_or(i64::MAX))
     }
 }

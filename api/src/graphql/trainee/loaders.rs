@@ -1,0 +1,177 @@
+//! Loaders of the trainee domain. Those returning trainees carry the request's caller and
+//! apply its scope in SQL.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::Loader;
+use entity::{base, service_record, trainee, user};
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use crate::auth::Actor;
+use crate::graphql::common::loaders::loader_error;
+use crate::service;
+use crate::service::page::Page;
+use crate::service::trainee::TraineeFilter;
+
+/// Trainees by id, among those the caller may see.
+pub struct TraineeLoader {
+    pub db: DatabaseConnection,
+    pub actor: Actor,
+}
+
+impl Loader<Uuid> for TraineeLoader {
+    type Value = trainee::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        service::trainee::by_ids(&self.db, &self.actor, keys)
+            .await
+            .map_err(loader_error)
+    }
+}
+
+/// Bases by id (the directory is public).
+pub struct BaseLoader(pub DatabaseConnection);
+
+impl Loader<Uuid> for BaseLoader {
+    type Value = base::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        service::base::by_ids(&self.0, keys)
+            .await
+            .map_err(loader_error)
+    }
+}
+
+/// Users by id, for "recorded by" and "revealed by".
+pub struct UserLoader(pub DatabaseConnection);
+
+impl Loader<Uuid> for UserLoader {
+    type Value = user::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        service::account::by_ids(&self.0, keys)
+            .await
+            .map_err(loader_error)
+    }
+}
+
+/// Employment service records by trainee id.
+pub struct TraineeServicesLoader(pub DatabaseConnection);
+
+impl Loader<Uuid> for TraineeServicesLoader {
+    type Value = Vec<service_record::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        service::trainee::employment::of_trainees(&self.0, keys)
+            .await
+            .map_err(loader_error)
+    }
+}
+
+/// One base's page of a nested `trainees` connection.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BaseTraineesKey {
+    pub base_id: Uuid,
+    pub limit: u64,
+    pub after: Option<Uuid>,
+    pub filter: TraineeFilter,
+}
+
+/// First pages of trainees per base: one windowed statement for all bases asking the same
+/// page size, cursor and filter.
+pub struct BaseTraineesLoader {
+    pub db: DatabaseConnection,
+    pub actor: Actor,
+}
+
+impl Loader<BaseTraineesKey> for BaseTraineesLoader {
+    type Value = Page<trainee::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[BaseTraineesKey],
+    ) -> Result<HashMap<BaseTraineesKey, Self::Value>, Self::Error> {
+        let mut groups: HashMap<(u64, Option<Uuid>, &TraineeFilter), Vec<Uuid>> = HashMap::new();
+        for key in keys {
+            groups
+                .entry((key.limit, key.after, &key.filter))
+                .or_default()
+                .push(key.base_id);
+        }
+        let mut pages = HashMap::new();
+        for ((limit, after, filter), base_ids) in groups {
+            let by_base = service::trainee::first_per_base(
+                &self.db,
+                &self.actor,
+                &base_ids,
+                filter,
+                limit,
+                after,
+            )
+            .await
+            .map_err(loader_error)?;
+            for (base_id, page) in by_base {
+                let key = BaseTraineesKey {
+                    base_id,
+                    limit,
+                    after,
+                    filter: filter.clone(),
+                };
+                pages.insert(key, page);
+            }
+        }
+        Ok(pages)
+    }
+}
+
+/// One base's `totalCount` of a nested `trainees` connection.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BaseTraineeCountKey {
+    pub base_id: Uuid,
+    pub filter: TraineeFilter,
+}
+
+/// Visible trainee counts per base: one grouped statement per filter.
+pub struct BaseTraineeCountLoader {
+    pub db: DatabaseConnection,
+    pub actor: Actor,
+}
+
+impl Loader<BaseTraineeCountKey> for BaseTraineeCountLoader {
+    type Value = u64;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[BaseTraineeCountKey],
+    ) -> Result<HashMap<BaseTraineeCountKey, Self::Value>, Self::Error> {
+        let mut groups: HashMap<&TraineeFilter, Vec<Uuid>> = HashMap::new();
+        for key in keys {
+            groups.entry(&key.filter).or_default().push(key.base_id);
+        }
+        let mut counts = HashMap::new();
+        for (filter, base_ids) in groups {
+            let by_base =
+                service::trainee::count_per_base(&self.db, &self.actor, &base_ids, filter)
+                    .await
+                    .map_err(loader_error)?;
+            for base_id in base_ids {
+                let count = by_base.get(&base_id).copied().unwrap_or(0);
+                counts.insert(
+                    BaseTraineeCountKey {
+                        base_id,
+                        filter: filter.clone(),
+                    },
+                    count,
+                );
+            }
+        }
+        Ok(counts)
+    }
+}

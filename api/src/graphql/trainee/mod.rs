@@ -1,0 +1,8 @@
+//! Trainees: registration, the scoped list, updates, transfers, reveals, imports and the
+//! "four ones" employment services.
+
+pub mod inputs;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod types;

@@ -1,0 +1,459 @@
+//! Types of the trainee domain.
+
+use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject};
+use entity::{identity_reveal, service_record, trainee};
+
+use crate::error::AppError;
+use crate::graphql::account::types::User;
+use crate::graphql::base::types::{IncubationBase, TrainingCategory};
+use crate::graphql::common::pagination::KeyConnection;
+use crate::graphql::common::scalars::{Date, DateTime};
+use crate::graphql::common::{ContextExt, Payload, UserError};
+use crate::graphql::region::types::Region;
+use crate::service;
+use crate::service::trainee::Revealed;
+use crate::service::trainee::import::ImportReport;
+
+/// Disability category, from the 19th character of the certificate number.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::DisabilityCategory")]
+pub enum DisabilityCategory {
+    /// 视力残疾 (1).
+    Visual,
+    /// 听力残疾 (2).
+    Hearing,
+    /// 言语残疾 (3).
+    Speech,
+    /// 肢体残疾 (4).
+    Physical,
+    /// 智力残疾 (5).
+    Intellectual,
+    /// 精神残疾 (6).
+    Mental,
+    /// 多重残疾 (7).
+    Multiple,
+}
+
+/// Gender, from the identity number.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::Gender")]
+pub enum Gender {
+    /// 男.
+    Male,
+    /// 女.
+    Female,
+}
+
+/// Urban or rural residence.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::Residence")]
+pub enum Residence {
+    /// 城镇.
+    Urban,
+    /// 农村.
+    Rural,
+}
+
+/// Highest education completed.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::EducationLevel")]
+pub enum EducationLevel {
+    /// 无.
+    None,
+    /// 小学.
+    Primary,
+    /// 初中.
+    JuniorSecondary,
+    /// 高中.
+    SeniorSecondary,
+    /// 中专、职高、技校.
+    Vocational,
+    /// 大专.
+    College,
+    /// 本科.
+    Bachelor,
+    /// 研究生.
+    Postgraduate,
+}
+
+/// Employment status.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::EmploymentStatus")]
+pub enum EmploymentStatus {
+    /// 未就业.
+    Unemployed,
+    /// 就业.
+    Employed,
+    /// 自主创业.
+    SelfEmployed,
+    /// 在校学生.
+    Student,
+}
+
+/// Where a trainee is in the programme.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::TraineeStatus")]
+pub enum TraineeStatus {
+    /// In training or incubation.
+    Active,
+    /// Finished the programme.
+    Graduated,
+    /// Left the programme.
+    Withdrawn,
+}
+
+/// The "four ones" (四个一) employment services.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::ServiceKind")]
+pub enum ServiceKind {
+    /// 一次基本信息核实.
+    InfoVerification,
+    /// 一次职业能力评估.
+    CapabilityAssessment,
+    /// 一次就业需求登记.
+    NeedRegistration,
+    /// 一次就业服务.
+    EmploymentService,
+}
+
+/// A disabled person trained at a base. Visible to ADMINs over the base's region, the base's
+/// managers and the trainee; identity and certificate numbers are masked (see
+/// `revealTraineeIdentity`).
+pub struct Trainee(pub trainee::Model);
+
+#[Object]
+impl Trainee {
+    /// Opaque id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Full name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// From the identity number.
+    async fn gender(&self) -> Gender {
+        self.0.gender.into()
+    }
+
+    /// From the identity number.
+    async fn birth_date(&self) -> Date {
+        Date(self.0.birth_date)
+    }
+
+    /// Identity number with the middle hidden, e.g. "220302********123X".
+    async fn id_number_masked(&self) -> &str {
+        &self.0.id_number_masked
+    }
+
+    /// Disability certificate number with the middle hidden.
+    async fn disability_certificate_masked(&self) -> &str {
+        &self.0.certificate_masked
+    }
+
+    /// From the certificate number.
+    async fn disability_category(&self) -> DisabilityCategory {
+        self.0.disability_category.into()
+    }
+
+    /// 1 (most severe) to 4, from the certificate number.
+    async fn disability_level(&self) -> i32 {
+        self.0.disability_level
+    }
+
+    /// Mainland mobile number.
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+
+    /// Where the trainee lives.
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
+        ctx.loaders()
+            .regions
+            .load_one(self.0.region_code.clone())
+            .await?
+            .map(Region)
+            .ok_or_else(|| AppError::NotFound.extend())
+    }
+
+    /// Urban or rural.
+    async fn residence(&self) -> Residence {
+        self.0.residence.into()
+    }
+
+    /// Highest education completed.
+    async fn education(&self) -> Option<EducationLevel> {
+        self.0.education.map(Into::into)
+    }
+
+    /// Employment status.
+    async fn employment_status(&self) -> EmploymentStatus {
+        self.0.employment_status.into()
+    }
+
+    /// Where the trainee is in the programme.
+    async fn status(&self) -> TraineeStatus {
+        self.0.status.into()
+    }
+
+    /// What the trainee wants to learn.
+    async fn interests(&self) -> Vec<TrainingCategory> {
+        service::trainee::interests(&self.0)
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    }
+
+    /// The base the trainee belongs to.
+    async fn base(&self, ctx: &Context<'_>) -> async_graphql::Result<IncubationBase> {
+        ctx.loaders()
+            .bases
+            .load_one(self.0.base_id)
+            .await?
+            .map(IncubationBase)
+            .ok_or_else(|| AppError::NotFound.extend())
+    }
+
+    /// Employment services given (四个一), by date.
+    async fn services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ServiceRecord>> {
+        let records = ctx
+            .loaders()
+            .trainee_services
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(records.into_iter().map(ServiceRecord).collect())
+    }
+
+    /// When the trainee was registered.
+    async fn registered_at(&self) -> DateTime {
+        self.0.registered_at.into()
+    }
+
+    /// Changes with every update; send it back with `updateTrainee`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// A page of trainees.
+pub type TraineeConnection = KeyConnection<Trainee>;
+
+/// One of the "four ones" employment services given to a trainee.
+pub struct ServiceRecord(pub service_record::Model);
+
+#[Object]
+impl ServiceRecord {
+    /// Opaque id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Which service.
+    async fn kind(&self) -> ServiceKind {
+        self.0.kind.into()
+    }
+
+    /// When it was given.
+    async fn date(&self) -> Date {
+        Date(self.0.date)
+    }
+
+    /// Free-text notes.
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+
+    /// Who recorded it.
+    async fn recorded_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        match self.0.recorded_by {
+            None => Ok(None),
+            Some(id) => Ok(ctx.loaders().users.load_one(id).await?.map(User)),
+        }
+    }
+}
+
+/// One reveal of a trainee's full numbers, from the append-only audit log.
+pub struct IdentityRevealEntry(pub identity_reveal::Model);
+
+#[Object]
+impl IdentityRevealEntry {
+    /// Opaque id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Whose numbers were revealed (null if the trainee has since moved out of your region).
+    async fn trainee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Trainee>> {
+        Ok(ctx
+            .loaders()
+            .trainees
+            .load_one(self.0.trainee_id)
+            .await?
+            .map(Trainee))
+    }
+
+    /// Who saw them.
+    async fn revealed_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        Ok(ctx
+            .loaders()
+            .users
+            .load_one(self.0.revealed_by)
+            .await?
+            .map(User))
+    }
+
+    /// The reason given.
+    async fn reason(&self) -> &str {
+        &self.0.reason
+    }
+
+    /// When.
+    async fn revealed_at(&self) -> DateTime {
+        self.0.revealed_at.into()
+    }
+}
+
+/// A page of the reveal audit log.
+pub type IdentityRevealEntryConnection = KeyConnection<IdentityRevealEntry>;
+
+/// Result of trainee mutations.
+#[derive(SimpleObject)]
+pub struct TraineePayload {
+    /// The trainee as saved.
+    pub trainee: Option<Trainee>,
+    /// Problems with the input; nothing was changed.
+    pub user_errors: Vec<UserError>,
+}
+
+impl Payload for TraineePayload {
+    type Value = trainee::Model;
+
+    fn ok(trainee: trainee::Model) -> Self {
+        TraineePayload {
+            trainee: Some(Trainee(trainee)),
+            user_errors: Vec::new(),
+        }
+    }
+
+    fn refused(user_errors: Vec<UserError>) -> Self {
+        TraineePayload {
+            trainee: None,
+            user_errors,
+        }
+    }
+}
+
+/// Result of `revealTraineeIdentity`.
+#[derive(SimpleObject, Default)]
+pub struct RevealIdentityPayload {
+    /// The full 18-character identity number.
+    pub id_number: Option<String>,
+    /// The full 20-character disability certificate number.
+    pub disability_certificate_number: Option<String>,
+    /// Problems with the input; nothing was revealed or logged.
+    pub user_errors: Vec<UserError>,
+}
+
+impl Payload for RevealIdentityPayload {
+    type Value = Revealed;
+
+    fn ok(revealed: Revealed) -> Self {
+        RevealIdentityPayload {
+            id_number: Some(revealed.id_number),
+            disability_certificate_number: Some(revealed.certificate_number),
+            user_errors: Vec::new(),
+        }
+    }
+
+    fn refused(user_errors: Vec<UserError>) -> Self {
+        RevealIdentityPayload {
+            user_errors,
+            ..Default::default()
+        }
+    }
+}
+
+/// The outcome of one data row of an import.
+#[derive(SimpleObject)]
+pub struct ImportRowResult {
+    /// Row number as the spreadsheet shows it (the header is row 1).
+    pub row: i32,
+    /// The created trainee (valid rows of a real run).
+    pub trainee_id: Option<ID>,
+    /// Why the row was refused; `field` is the column, e.g. `["idNumber"]`.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of `importTrainees`.
+#[derive(SimpleObject, Default)]
+pub struct ImportTraineesPayload {
+    /// Rows created; in a dry run, rows that would be created.
+    pub created: i32,
+    /// Rows refused.
+    pub failed: i32,
+    /// Whether this was a dry run (nothing written).
+    pub dry_run: bool,
+    /// Every data row with its outcome, in file order.
+    pub rows: Vec<ImportRowResult>,
+    /// Problems with the request or the file as a whole; nothing was imported.
+    pub user_errors: Vec<UserError>,
+}
+
+impl Payload for ImportTraineesPayload {
+    type Value = ImportReport;
+
+    fn ok(report: ImportReport) -> Self {
+        ImportTraineesPayload {
+            created: i32::try_from(report.created).unwrap_or(i32::MAX),
+            failed: i32::try_from(report.failed).unwrap_or(i32::MAX),
+            dry_run: report.dry_run,
+            rows: report
+                .rows
+                .into_iter()
+                .map(|r| ImportRowResult {
+                    row: i32::try_from(r.row).unwrap_or(i32::MAX),
+                    trainee_id: r.trainee_id.map(|id| ID(id.to_string())),
+                    user_errors: r.errors.into_iter().map(Into::into).collect(),
+                })
+                .collect(),
+            user_errors: Vec::new(),
+        }
+    }
+
+    fn refused(user_errors: Vec<UserError>) -> Self {
+        ImportTraineesPayload {
+            user_errors,
+            ..Default::default()
+        }
+    }
+}
+
+/// Result of `recordService`.
+#[derive(SimpleObject)]
+pub struct ServiceRecordPayload {
+    /// The recorded service.
+    pub service: Option<ServiceRecord>,
+    /// Problems with the input; nothing was recorded.
+    pub user_errors: Vec<UserError>,
+}
+
+impl Payload for ServiceRecordPayload {
+    type Value = service_record::Model;
+
+    fn ok(record: service_record::Model) -> Self {
+        ServiceRecordPayload {
+            service: Some(ServiceRecord(record)),
+            user_errors: Vec::new(),
+        }
+    }
+
+    fn refused(user_errors: Vec<UserError>) -> Self {
+        ServiceRecordPayload {
+            service: None,
+            user_errors,
+        }
+    }
+}
