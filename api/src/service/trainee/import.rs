@@ -8,8 +8,8 @@ use entity::{
     ConsentSource, EducationLevel, EmploymentStatus, Residence, TrainingCategory, consent, trainee,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -220,6 +220,20 @@ async fn registered(
     Ok(found)
 }
 
+/// Imports large enough to mislead PostgreSQL's planner until autovacuum notices them.
+const ANALYZE_AFTER_ROWS: u32 = 500;
+
+/// After a large import PostgreSQL's statistics are stale for up to a minute, and the
+/// planner may then scan and sort the whole table for a page of 20; refresh them now.
+async fn refresh_statistics(db: &DatabaseConnection, created: u32) {
+    if created >= ANALYZE_AFTER_ROWS
+        && db.get_database_backend() == DbBackend::Postgres
+        && let Err(err) = db.execute_unprepared("ANALYZE trainee").await
+    {
+        tracing::warn!(error = %err, "ANALYZE after import failed");
+    }
+}
+
 /// Imports trainees into a base the caller governs. A dry run checks everything and writes
 /// nothing; a real run creates every valid row in one transaction.
 pub async fn import(
@@ -322,6 +336,7 @@ pub async fn import(
                 .await?;
         }
         txn.commit().await?;
+        refresh_statistics(db, created).await;
     }
     let failed =
         u32::try_from(results.iter().filter(|r| !r.errors.is_empty()).count()).unwrap_or(u32::MAX);
