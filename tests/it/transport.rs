@@ -5,6 +5,7 @@ use axum::http::{Request, StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::support::{TestApp, error_code};
+use std::future::IntoFuture;
 
 fn deep_query(depth: usize) -> String {
     let mut query = "code".to_owned();
@@ -412,4 +413,86 @@ fn development_secrets_are_made_once_and_kept_private() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
+}
+
+#[tokio::test]
+async fn websocket_runs_operations_for_the_authenticated_caller() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    let app = TestApp::new().await;
+    let token = app.root_token().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = tokio::spawn(axum::serve(listener, app.app.router.clone()).into_future());
+    let connect = || async {
+        let mut request = format!("ws://{address}/graphql/ws")
+            .into_client_request()
+            .unwrap();
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        tokio_tungstenite::connect_async(request).await.unwrap().0
+    };
+    let next_json = |message: Option<Result<Message, _>>| -> Value {
+        match message {
+            Some(Ok(Message::Text(text))) => serde_json::from_str(&text).unwrap(),
+            other => json!({ "other": format!("{other:?}") }),
+        }
+    };
+
+    let mut ws = connect().await;
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
+    ws.send(Message::Text(init.to_string().into()))
+        .await
+        .unwrap();
+    assert_eq!(next_json(ws.next().await)["type"], "connection_ack");
+    let subscribe =
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": "{ me { login } }" } });
+    ws.send(Message::Text(subscribe.to_string().into()))
+        .await
+        .unwrap();
+    let next = next_json(ws.next().await);
+    assert_eq!(next["type"], "next");
+    assert_eq!(next["payload"]["data"]["me"]["login"], "root");
+
+    let mut refused = connect().await;
+    let bad = json!({ "type": "connection_init", "payload": { "Authorization": "Bearer forged" } });
+    refused
+        .send(Message::Text(bad.to_string().into()))
+        .await
+        .unwrap();
+    let answer = refused.next().await;
+    assert!(
+        matches!(answer, Some(Ok(Message::Close(_))) | None),
+        "a bad token closes the connection: {answer:?}"
+    );
+    server.abort();
+}
+
+#[tokio::test]
+async fn uploads_above_the_import_limit_are_refused() {
+    let app = TestApp::new().await;
+    let root = app.root_token().await;
+    let base = app.base_in(&root, "基地", "220302").await;
+    let big = vec![b'a'; 10 * 1024 * 1024 + 1];
+
+    let body = app
+        .upload(
+            &root,
+            "mutation($input: ImportTraineesInput!) { importTrainees(input: $input) { created userErrors { field code message } } }",
+            json!({ "baseId": base, "file": null }),
+            "big.csv",
+            &big,
+        )
+        .await;
+
+    let error = &body["data"]["importTrainees"]["userErrors"][0];
+    assert_eq!(error["field"], json!(["input", "file"]));
+    assert!(
+        error["message"].as_str().unwrap().contains("10 MB"),
+        "{error}"
+    );
 }

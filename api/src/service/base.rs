@@ -6,11 +6,12 @@ use chrono::NaiveDate;
 use entity::{BaseStatus, Role, TrainingCategory, base, region, user, user_base};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, Iterable, QueryFilter, QueryOrder, Select, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select, TransactionTrait,
 };
 use uuid::Uuid;
 
+use super::categories;
 use super::page::{self, Page, PageArgs};
 use super::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
 use crate::auth::{Actor, RegionScope};
@@ -26,24 +27,9 @@ pub struct BaseFilter {
     pub search: Option<String>,
 }
 
-/// The training categories stored in a base's `focus_areas` column.
+/// The training categories a base focuses on.
 pub fn focus_areas(model: &base::Model) -> Vec<TrainingCategory> {
-    let stored: Vec<&str> = model
-        .focus_areas
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .collect();
-    TrainingCategory::iter()
-        .filter(|c| stored.contains(&c.to_value().as_str()))
-        .collect()
-}
-
-fn encode_focus_areas(areas: &[TrainingCategory]) -> String {
-    TrainingCategory::iter()
-        .filter(|c| areas.contains(c))
-        .map(|c| c.to_value())
-        .collect::<Vec<_>>()
-        .join(",")
+    categories::decode(&model.focus_areas)
 }
 
 /// Adds the region condition for `scope` on `column`.
@@ -240,7 +226,7 @@ pub async fn create(
         established_on: Set(input.established_on),
         capacity: Set(input.capacity),
         contact_phone: Set(contact_phone),
-        focus_areas: Set(encode_focus_areas(&input.focus_areas)),
+        focus_areas: Set(categories::encode(&input.focus_areas)),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
@@ -316,7 +302,7 @@ pub async fn update(
         model.status = Set(status);
     }
     if let Some(areas) = &input.focus_areas {
-        model.focus_areas = Set(encode_focus_areas(areas));
+        model.focus_areas = Set(categories::encode(areas));
     }
     problems.into_result()?;
     model.updated_at = Set(now());

@@ -20,13 +20,14 @@ use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement, WindowStatement,
 };
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, DbErr, EntityTrait, FromQueryResult, Iterable, QueryFilter, QuerySelect,
-    QueryTrait, Select, SqlErr, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait,
+    Select, SqlErr, TransactionTrait,
 };
 use uuid::Uuid;
 
 use self::identity::{Certificate, IdentityNumber, Sex};
+use super::categories;
 use super::page::{self, Page, PageArgs};
 use super::{Problems, ServiceError, ServiceResult, UserError, UserErrorCode, now, validate};
 use crate::auth::{Actor, RegionScope, UserActor};
@@ -290,24 +291,9 @@ pub async fn count_per_base(
         .collect())
 }
 
-/// The training categories stored in a trainee's `interests` column.
+/// What a trainee wants to learn.
 pub fn interests(model: &trainee::Model) -> Vec<TrainingCategory> {
-    let stored: Vec<&str> = model
-        .interests
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .collect();
-    TrainingCategory::iter()
-        .filter(|c| stored.contains(&c.to_value().as_str()))
-        .collect()
-}
-
-fn encode_interests(interests: &[TrainingCategory]) -> String {
-    TrainingCategory::iter()
-        .filter(|c| interests.contains(c))
-        .map(|c| c.to_value())
-        .collect::<Vec<_>>()
-        .join(",")
+    categories::decode(&model.interests)
 }
 
 /// What a registration carries, from the form or from an import row.
@@ -476,7 +462,7 @@ fn new_rows(
         education: Set(registration.education),
         employment_status: Set(registration.employment_status),
         status: Set(TraineeStatus::Active),
-        interests: Set(encode_interests(&registration.interests)),
+        interests: Set(categories::encode(&registration.interests)),
         registered_at: Set(now),
         created_at: Set(now),
         updated_at: Set(now),
@@ -668,7 +654,7 @@ pub async fn update(
         model.status = Set(status);
     }
     if let Some(interests) = &changes.interests {
-        model.interests = Set(encode_interests(interests));
+        model.interests = Set(categories::encode(interests));
     }
     problems.into_result()?;
     save_versioned(&txn, existing.id, model, existing.version).await?;
