@@ -1064,3 +1064,40 @@ impl TestApp {
         assert!(revealed["revealTraineeIdentity"]["idNumber"].is_string());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_registrations_all_succeed() {
+    let n = network().await;
+    let app = std::sync::Arc::new(n.app);
+    let mut tasks = Vec::new();
+    for seq in 0..24 {
+        let (app, token, base) = (app.clone(), n.manager_a.clone(), n.base_a.clone());
+        tasks.push(tokio::spawn(async move {
+            let input = person(
+                &base,
+                &format!("并发{seq}"),
+                &id_number("220302", "19970707", seq),
+                "41",
+            );
+            app.gql(REGISTER, json!({ "i": input }), Some(&token)).await
+        }));
+    }
+
+    for task in tasks {
+        let body = task.await.unwrap();
+        assert!(body.get("errors").is_none(), "{body}");
+        assert_eq!(
+            body["data"]["registerTrainee"]["userErrors"],
+            json!([]),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        entity::trainee::Entity::find()
+            .all(&app.app.state.db)
+            .await
+            .unwrap()
+            .len(),
+        24
+    );
+}

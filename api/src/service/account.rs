@@ -7,11 +7,11 @@ use entity::{Role, base, refresh_token, region, trainee, user, user_base};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, SqlErr, TransactionTrait,
+    EntityTrait, QueryFilter, SqlErr,
 };
 use uuid::Uuid;
 
-use super::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
+use super::{Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate};
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::auth::{Actor, RegionScope, UserActor, password, refresh};
@@ -65,7 +65,7 @@ pub async fn login(
         return Err(UserError::general(UserErrorCode::Invalid, BAD_CREDENTIALS).into());
     };
     auth.throttle.record_success(&login);
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let session = open_session(&txn, auth, user, Uuid::now_v7()).await?;
     txn.commit().await?;
     Ok(session)
@@ -81,7 +81,7 @@ pub async fn refresh(
     if !refresh::looks_valid(token) {
         return Err(AppError::Unauthenticated.into());
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let Some(stored) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(refresh::hash(token)))
         .one(&txn)
@@ -123,7 +123,7 @@ pub async fn logout(db: &DatabaseConnection, token: &str) -> ServiceResult<bool>
     if !refresh::looks_valid(token) {
         return Ok(false);
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let found = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(refresh::hash(token)))
         .one(&txn)
@@ -317,7 +317,7 @@ async fn create_in_scope(
         .map(str::trim)
         .filter(|c| !c.is_empty());
 
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     if let Some(code) = region_code {
         if region::Entity::find_by_id(code.to_owned())
             .one(&txn)

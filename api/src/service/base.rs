@@ -7,13 +7,13 @@ use entity::{BaseStatus, Role, TrainingCategory, base, region, user, user_base};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select, TransactionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select,
 };
 use uuid::Uuid;
 
 use super::categories;
 use super::page::{self, Page, PageArgs};
-use super::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
+use super::{Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate};
 use crate::auth::{Actor, RegionScope};
 use crate::error::AppError;
 
@@ -199,7 +199,7 @@ pub async fn create(
         );
     }
 
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let region_code = input.region_code.trim().to_owned();
     match region::Entity::find_by_id(region_code.clone())
         .one(&txn)
@@ -246,7 +246,7 @@ pub async fn update(
 ) -> ServiceResult<base::Model> {
     actor.require_role(Role::Admin)?;
     let scope = actor.admin_scope().ok_or(AppError::Forbidden)?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let existing = in_scope(
         base::Entity::find_by_id(input.id),
         base::Column::RegionCode,

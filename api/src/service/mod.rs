@@ -10,7 +10,24 @@ pub mod region;
 pub mod trainee;
 pub mod validate;
 
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
+
 pub use error::{Problems, ServiceError, ServiceResult, UserError, UserErrorCode};
+
+/// Starts a mutation's transaction. On SQLite it takes the write lock at `BEGIN IMMEDIATE`:
+/// a deferred transaction that reads first and writes later fails with `SQLITE_BUSY` when
+/// another writer got in between, whereas an immediate one waits for the busy timeout.
+/// PostgreSQL ignores the mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
+}
 
 /// The current time, truncated to microseconds so values read back from either database
 /// compare equal to what was written.

@@ -6,13 +6,13 @@ use chrono::NaiveDate;
 use entity::{ServiceKind, service_record};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
 use super::{get, staff};
 use crate::auth::Actor;
-use crate::service::{Problems, ServiceResult, UserErrorCode, now, validate};
+use crate::service::{Problems, ServiceResult, UserErrorCode, begin_write, now, validate};
 
 /// What `recordService` asks for.
 #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ pub async fn record(
     if input.date > now().date_naive() {
         problems.add("date", UserErrorCode::Invalid, "服务日期不能晚于今天");
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     if get(&txn, actor, input.trainee_id).await?.is_none() {
         problems.add("traineeId", UserErrorCode::NotFound, "学员不存在");
     }

@@ -9,7 +9,7 @@ use entity::{
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -19,7 +19,7 @@ use super::{
 };
 use crate::auth::Actor;
 use crate::crypto::FieldCipher;
-use crate::service::{ServiceResult, UserError, UserErrorCode, now};
+use crate::service::{ServiceResult, UserError, UserErrorCode, begin_write, now};
 
 /// Rows per INSERT: well under both databases' bind-parameter limits.
 const INSERT_BATCH: usize = 200;
@@ -246,7 +246,7 @@ pub async fn import(
     limits: &Limits,
 ) -> ServiceResult<ImportReport> {
     let user = staff(actor)?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let Some(base) = governed_base(&txn, user, base_id).await? else {
         return Err(UserError::input("baseId", UserErrorCode::NotFound, "基地不存在").into());
     };

@@ -22,14 +22,16 @@ use sea_orm::sea_query::{
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
     DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait,
-    Select, SqlErr, TransactionTrait,
+    Select, SqlErr,
 };
 use uuid::Uuid;
 
 use self::identity::{Certificate, IdentityNumber, Sex};
 use super::categories;
 use super::page::{self, Page, PageArgs};
-use super::{Problems, ServiceError, ServiceResult, UserError, UserErrorCode, now, validate};
+use super::{
+    Problems, ServiceError, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
+};
 use crate::auth::{Actor, RegionScope, UserActor};
 use crate::crypto::FieldCipher;
 use crate::error::AppError;
@@ -522,7 +524,7 @@ pub async fn register(
         )
         .into());
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let base = governed_base(&txn, user, base_id).await?;
     let checked = check(&registration, now().date_naive());
     let mut problems = Problems::default();
@@ -619,7 +621,7 @@ pub async fn update(
         }
         Role::Instructor | Role::Partner => return Err(AppError::Forbidden.into()),
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let Some(existing) = get(&txn, actor, changes.id).await? else {
         return Err(not_found("id").into());
     };
@@ -697,7 +699,7 @@ pub async fn transfer(
     to_base_id: Uuid,
 ) -> ServiceResult<trainee::Model> {
     let user = staff(actor)?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let Some(existing) = get(&txn, actor, trainee_id).await? else {
         return Err(not_found("traineeId").into());
     };
@@ -745,7 +747,7 @@ pub async fn reveal(
     }
     let mut problems = Problems::default();
     let reason = validate::text(&mut problems, "reason", reason, 2, 200);
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let found = get(&txn, actor, trainee_id).await?;
     if found.is_none() {
         problems.push(not_found("traineeId"));
