@@ -3,10 +3,12 @@
 use async_graphql::{EmptySubscription, MergedObject, Schema, Upload};
 
 use super::account::{mutation::AccountMutation, query::AccountQuery};
+use super::base::types::IncubationBaseConnection;
 use super::base::{mutation::BaseMutation, query::BaseQuery};
 use super::common::extension::ErrorCodes;
 use super::common::scalars::Decimal;
 use super::region::query::RegionQuery;
+use super::trainee::types::{IdentityRevealEntryConnection, TraineeConnection};
 use super::trainee::{mutation::TraineeMutation, query::TraineeQuery};
 use crate::config::Config;
 use crate::state::AppState;
@@ -31,6 +33,11 @@ pub fn build_schema(config: &Config, state: Option<AppState>) -> QihangSchema {
         .limit_directives(16)
         .register_input_type::<Decimal>()
         .register_input_type::<Upload>()
+        .override_output_type_description::<IncubationBaseConnection>("A page of incubation bases.")
+        .override_output_type_description::<TraineeConnection>("A page of trainees.")
+        .override_output_type_description::<IdentityRevealEntryConnection>(
+            "A page of the identity reveal audit log.",
+        )
         .extension(ErrorCodes);
     if !config.introspection_enabled() {
         // Suggestions ("did you mean …") would leak the schema that introspection hides.

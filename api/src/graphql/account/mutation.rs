@@ -52,6 +52,7 @@ impl AccountMutation {
     async fn login(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to do; every field is described on the input type.")]
         input: LoginInput,
     ) -> async_graphql::Result<AuthPayload> {
         let state = ctx.state();
@@ -72,6 +73,7 @@ impl AccountMutation {
     async fn refresh_token(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to do; every field is described on the input type.")]
         input: RefreshInput,
     ) -> async_graphql::Result<AuthPayload> {
         let state = ctx.state();
@@ -81,7 +83,12 @@ impl AccountMutation {
     }
 
     /// Signs out the session of a refresh token. True when a session was ended.
-    async fn logout(&self, ctx: &Context<'_>, input: RefreshInput) -> async_graphql::Result<bool> {
+    async fn logout(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; every field is described on the input type.")]
+        input: RefreshInput,
+    ) -> async_graphql::Result<bool> {
         service::account::logout(ctx.db(), &input.refresh_token)
             .await
             .gql()
@@ -92,6 +99,7 @@ impl AccountMutation {
     async fn create_user(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to do; every field is described on the input type.")]
         input: CreateUserInput,
     ) -> async_graphql::Result<UserPayload> {
         let actor = ctx.actor()?;

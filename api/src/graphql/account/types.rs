@@ -26,9 +26,10 @@ pub enum Role {
     Partner,
 }
 
-/// A person who signs in.
+/// The stored row, exposed through the `#[Object]` impl below.
 pub struct User(pub user::Model);
 
+/// A person who signs in.
 #[Object]
 impl User {
     /// Opaque id.

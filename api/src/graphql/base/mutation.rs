@@ -19,6 +19,7 @@ impl BaseMutation {
     async fn create_base(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to do; every field is described on the input type.")]
         input: CreateBaseInput,
     ) -> async_graphql::Result<BasePayload> {
         let actor = ctx.actor()?;
@@ -46,6 +47,7 @@ impl BaseMutation {
     async fn update_base(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to do; every field is described on the input type.")]
         input: UpdateBaseInput,
     ) -> async_graphql::Result<BasePayload> {
         let actor = ctx.actor()?;

@@ -34,7 +34,7 @@ impl BaseQuery {
     async fn base(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "Its id.")] id: ID,
     ) -> async_graphql::Result<Option<IncubationBase>> {
         let Ok(id) = Uuid::parse_str(&id) else {
             return Ok(None);

@@ -55,9 +55,10 @@ pub enum TrainingCategory {
     Entrepreneurship,
 }
 
-/// An online entrepreneurship incubation base (残疾人网络创业孵化基地).
+/// The stored row, exposed through the `#[Object]` impl below.
 pub struct IncubationBase(pub base::Model);
 
+/// An online entrepreneurship incubation base (残疾人网络创业孵化基地).
 #[Object]
 impl IncubationBase {
     /// Opaque id.

@@ -17,9 +17,10 @@ pub enum RegionLevel {
     County,
 }
 
-/// An administrative division of China with its GB/T 2260 code.
+/// The stored row, exposed through the `#[Object]` impl below.
 pub struct Region(pub region::Model);
 
+/// An administrative division of China with its GB/T 2260 code.
 #[Object]
 impl Region {
     /// Six-digit GB/T 2260 code, e.g. "220300".

@@ -30,6 +30,7 @@ impl TraineeMutation {
     async fn register_trainee(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to do; every field is described on the input type.")]
         input: RegisterTraineeInput,
     ) -> async_graphql::Result<TraineePayload> {
         let actor = ctx.actor()?;
@@ -72,6 +73,7 @@ impl TraineeMutation {
     async fn update_trainee(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to do; every field is described on the input type.")]
         input: UpdateTraineeInput,
     ) -> async_graphql::Result<TraineePayload> {
         let actor = ctx.actor()?;
@@ -100,6 +102,7 @@ impl TraineeMutation {
     async fn transfer_trainee(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to do; every field is described on the input type.")]
         input: TransferTraineeInput,
     ) -> async_graphql::Result<TraineePayload> {
         let actor = ctx.actor()?;
@@ -118,6 +121,7 @@ impl TraineeMutation {
     async fn reveal_trainee_identity(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to do; every field is described on the input type.")]
         input: RevealIdentityInput,
     ) -> async_graphql::Result<RevealIdentityPayload> {
         let actor = ctx.actor()?;
@@ -138,6 +142,7 @@ impl TraineeMutation {
     async fn import_trainees(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to do; every field is described on the input type.")]
         input: ImportTraineesInput,
     ) -> async_graphql::Result<ImportTraineesPayload> {
         let actor = ctx.actor()?;
@@ -176,6 +181,7 @@ impl TraineeMutation {
     async fn record_service(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to do; every field is described on the input type.")]
         input: RecordServiceInput,
     ) -> async_graphql::Result<ServiceRecordPayload> {
         let actor = ctx.actor()?;

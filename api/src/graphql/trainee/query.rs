@@ -19,7 +19,11 @@ pub struct TraineeQuery;
 #[Object]
 impl TraineeQuery {
     /// One trainee, if you may see it; null otherwise.
-    async fn trainee(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Trainee>> {
+    async fn trainee(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Its id.")] id: ID,
+    ) -> async_graphql::Result<Option<Trainee>> {
         let actor = ctx.actor()?;
         let Ok(id) = Uuid::parse_str(&id) else {
             return Ok(None);

@@ -116,11 +116,12 @@ pub enum ServiceKind {
     EmploymentService,
 }
 
+/// The stored row, exposed through the `#[Object]` impl below.
+pub struct Trainee(pub trainee::Model);
+
 /// A disabled person trained at a base. Visible to ADMINs over the base's region, the base's
 /// managers and the trainee; identity and certificate numbers are masked (see
 /// `revealTraineeIdentity`).
-pub struct Trainee(pub trainee::Model);
-
 #[Object]
 impl Trainee {
     /// Opaque id.
@@ -241,9 +242,10 @@ impl Trainee {
 /// A page of trainees.
 pub type TraineeConnection = KeyConnection<Trainee>;
 
-/// One of the "four ones" employment services given to a trainee.
+/// The stored row, exposed through the `#[Object]` impl below.
 pub struct ServiceRecord(pub service_record::Model);
 
+/// One of the "four ones" employment services given to a trainee.
 #[Object]
 impl ServiceRecord {
     /// Opaque id.
@@ -275,9 +277,10 @@ impl ServiceRecord {
     }
 }
 
-/// One reveal of a trainee's full numbers, from the append-only audit log.
+/// The stored row, exposed through the `#[Object]` impl below.
 pub struct IdentityRevealEntry(pub identity_reveal::Model);
 
+/// One reveal of a trainee's full numbers, from the append-only audit log.
 #[Object]
 impl IdentityRevealEntry {
     /// Opaque id.
