@@ -115,11 +115,15 @@ pub struct Config {
     pub admin_password: Option<String>,
 
     /// Lifetime of access tokens in seconds.
-    #[arg(long, env = "QIHANG_ACCESS_TOKEN_TTL", default_value_t = 900)]
+    #[arg(
+        long = "access-token-ttl",
+        env = "QIHANG_ACCESS_TOKEN_TTL",
+        default_value_t = 900
+    )]
     pub access_token_ttl_secs: u64,
 
     /// Lifetime of refresh tokens in seconds.
-    #[arg(long, env = "QIHANG_REFRESH_TOKEN_TTL", default_value_t = 30 * 24 * 3600)]
+    #[arg(long = "refresh-token-ttl", env = "QIHANG_REFRESH_TOKEN_TTL", default_value_t = 30 * 24 * 3600)]
     pub refresh_token_ttl_secs: u64,
 
     /// Failed logins allowed for one login name within the lock-out window.
@@ -127,7 +131,11 @@ pub struct Config {
     pub login_max_failures: u32,
 
     /// Lock-out window for failed logins, in seconds.
-    #[arg(long, env = "QIHANG_LOGIN_WINDOW", default_value_t = 900)]
+    #[arg(
+        long = "login-window",
+        env = "QIHANG_LOGIN_WINDOW",
+        default_value_t = 900
+    )]
     pub login_window_secs: u64,
 
     /// How long a DataLoader waits to gather keys, in microseconds. Measured (bench/README.md):

@@ -497,3 +497,13 @@ async fn the_first_admin_is_created_only_on_an_empty_system() {
 }
 
 use sea_orm::EntityTrait;
+
+#[tokio::test]
+async fn an_expired_refresh_token_is_refused() {
+    let app = TestApp::with_args(&["--refresh-token-ttl", "0"]).await;
+    let (_, refresh) = app.login(ROOT_LOGIN, ROOT_PASSWORD).await;
+
+    let body = app.gql(REFRESH, json!({ "t": refresh }), None).await;
+
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+}

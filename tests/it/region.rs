@@ -142,3 +142,31 @@ async fn nested_children_load_in_one_statement_per_level() {
     // provinces + cities + parents of cities + counties: four statements for ~3,300 rows.
     assert!(statements <= 4, "ran {statements} statements");
 }
+
+#[tokio::test]
+async fn migrations_roll_back_and_apply_again() {
+    use migration::cli::{MigrateCommand, run};
+    let app = TestApp::new().await;
+    let db = &app.app.state.db;
+
+    run(db, MigrateCommand::Down { steps: 4 }).await.unwrap();
+    let status = run(db, MigrateCommand::Status).await.unwrap();
+    assert_eq!(
+        status.lines().filter(|l| l.starts_with("Pending")).count(),
+        4,
+        "{status}"
+    );
+    assert!(
+        region::Entity::find().all(db).await.is_err(),
+        "tables are gone"
+    );
+
+    run(db, MigrateCommand::Up { steps: None }).await.unwrap();
+    let status = run(db, MigrateCommand::Status).await.unwrap();
+    assert_eq!(
+        status.lines().filter(|l| l.starts_with("Applied")).count(),
+        4,
+        "{status}"
+    );
+    assert!(region::Entity::find().all(db).await.unwrap().len() > 3_200);
+}
