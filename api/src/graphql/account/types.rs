@@ -4,6 +4,7 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::user;
 
 use crate::graphql::base::types::IncubationBase;
+use crate::graphql::common::errors::object_payload;
 use crate::graphql::common::scalars::DateTime;
 use crate::graphql::common::{ContextExt, Payload, UserError};
 use crate::graphql::region::types::Region;
@@ -136,20 +137,4 @@ pub struct UserPayload {
     pub user_errors: Vec<UserError>,
 }
 
-impl Payload for UserPayload {
-    type Value = user::Model;
-
-    fn ok(user: user::Model) -> Self {
-        UserPayload {
-            user: Some(User(user)),
-            user_errors: Vec::new(),
-        }
-    }
-
-    fn refused(user_errors: Vec<UserError>) -> Self {
-        UserPayload {
-            user: None,
-            user_errors,
-        }
-    }
-}
+object_payload!(UserPayload, user: user::Model => User);

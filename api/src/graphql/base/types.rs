@@ -5,9 +5,10 @@ use entity::base;
 
 use crate::error::{AppError, GqlResultExt};
 use crate::graphql::account::types::User;
+use crate::graphql::common::errors::object_payload;
 use crate::graphql::common::pagination::{KeyConnection, TotalCount, connection, cost, page_args};
 use crate::graphql::common::scalars::{Date, DateTime};
-use crate::graphql::common::{ContextExt, Payload, UserError};
+use crate::graphql::common::{ContextExt, UserError};
 use crate::graphql::region::types::Region;
 use crate::graphql::trainee::inputs::TraineeFilter;
 use crate::graphql::trainee::loaders::{BaseTraineeCountKey, BaseTraineesKey};
@@ -205,20 +206,4 @@ pub struct BasePayload {
     pub user_errors: Vec<UserError>,
 }
 
-impl Payload for BasePayload {
-    type Value = base::Model;
-
-    fn ok(base: base::Model) -> Self {
-        BasePayload {
-            base: Some(IncubationBase(base)),
-            user_errors: Vec::new(),
-        }
-    }
-
-    fn refused(user_errors: Vec<UserError>) -> Self {
-        BasePayload {
-            base: None,
-            user_errors,
-        }
-    }
-}
+object_payload!(BasePayload, base: base::Model => IncubationBase);

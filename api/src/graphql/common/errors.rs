@@ -79,3 +79,28 @@ pub fn input_id(field: &str, id: &str) -> Result<uuid::Uuid, ServiceError> {
         service::UserError::input(field, service::UserErrorCode::NotFound, "对象不存在").into()
     })
 }
+
+/// Implements [`Payload`] for a payload whose result is one optional object field next to
+/// `user_errors`: `object_payload!(BasePayload, base: base::Model => IncubationBase)`.
+macro_rules! object_payload {
+    ($payload:ident, $field:ident: $value:ty => $wrap:expr) => {
+        impl $crate::graphql::common::Payload for $payload {
+            type Value = $value;
+
+            fn ok(value: $value) -> Self {
+                $payload {
+                    $field: Some($wrap(value)),
+                    user_errors: Vec::new(),
+                }
+            }
+
+            fn refused(user_errors: Vec<$crate::graphql::common::UserError>) -> Self {
+                $payload {
+                    $field: None,
+                    user_errors,
+                }
+            }
+        }
+    };
+}
+pub(crate) use object_payload;

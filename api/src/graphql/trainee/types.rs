@@ -6,6 +6,7 @@ use entity::{identity_reveal, service_record, trainee};
 use crate::error::AppError;
 use crate::graphql::account::types::User;
 use crate::graphql::base::types::{IncubationBase, TrainingCategory};
+use crate::graphql::common::errors::object_payload;
 use crate::graphql::common::pagination::KeyConnection;
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, Payload, UserError};
@@ -331,23 +332,7 @@ pub struct TraineePayload {
     pub user_errors: Vec<UserError>,
 }
 
-impl Payload for TraineePayload {
-    type Value = trainee::Model;
-
-    fn ok(trainee: trainee::Model) -> Self {
-        TraineePayload {
-            trainee: Some(Trainee(trainee)),
-            user_errors: Vec::new(),
-        }
-    }
-
-    fn refused(user_errors: Vec<UserError>) -> Self {
-        TraineePayload {
-            trainee: None,
-            user_errors,
-        }
-    }
-}
+object_payload!(TraineePayload, trainee: trainee::Model => Trainee);
 
 /// Result of `revealTraineeIdentity`.
 #[derive(SimpleObject, Default)]
@@ -443,20 +428,4 @@ pub struct ServiceRecordPayload {
     pub user_errors: Vec<UserError>,
 }
 
-impl Payload for ServiceRecordPayload {
-    type Value = service_record::Model;
-
-    fn ok(record: service_record::Model) -> Self {
-        ServiceRecordPayload {
-            service: Some(ServiceRecord(record)),
-            user_errors: Vec::new(),
-        }
-    }
-
-    fn refused(user_errors: Vec<UserError>) -> Self {
-        ServiceRecordPayload {
-            service: None,
-            user_errors,
-        }
-    }
-}
+object_payload!(ServiceRecordPayload, service: service_record::Model => ServiceRecord);
