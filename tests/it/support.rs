@@ -15,8 +15,9 @@ pub const ROOT_LOGIN: &str = "root";
 pub const ROOT_PASSWORD: &str = "root-password-123";
 /// DataLoader delay for tests that count statements. Batching gathers the keys registered
 /// before the delay runs out; a debug build on a loaded CI machine needs far longer than the
-/// production default (1 ms, measured in bench/) to register a few hundred keys.
-pub const BATCHING_DELAY: [&str; 2] = ["--dataloader-delay-us", "50000"];
+/// production default (1 ms, measured in bench/) to register a few hundred keys (50 ms was
+/// seen to split a batch of 342 when two suites ran at once).
+pub const BATCHING_DELAY: [&str; 2] = ["--dataloader-delay-us", "400000"];
 /// Known signing secret, so tests can forge expired or tampered tokens.
 pub const JWT_SECRET: &str = "test-jwt-secret-that-is-long-enough-000";
 
@@ -84,6 +85,19 @@ impl TestApp {
         TestApp {
             app,
             _dir: dir,
+            args,
+        }
+    }
+
+    /// A second server on the same database (same secrets, so tokens stay valid) with
+    /// extra flags, e.g. a wider batching window for the query a test measures.
+    pub async fn reopened(&self, extra: &[&str]) -> TestApp {
+        let mut args = self.args.clone();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let config = Config::try_parse_from(&args).expect("test configuration");
+        TestApp {
+            app: qihang::build(config).await.expect("build app"),
+            _dir: tempfile::tempdir().expect("temp dir"),
             args,
         }
     }

@@ -26,11 +26,7 @@ struct Network {
 }
 
 async fn network() -> Network {
-    network_with(&[]).await
-}
-
-async fn network_with(args: &[&str]) -> Network {
-    let app = TestApp::with_args(args).await;
+    let app = TestApp::new().await;
     let admin = app.admin_of("220300").await;
     let base_a = app.base_in(&admin, "铁西基地", "220302").await;
     let base_b = app.base_in(&admin, "铁东基地", "220303").await;
@@ -962,7 +958,7 @@ async fn the_list_filters_and_pages() {
 
 #[tokio::test]
 async fn a_page_of_trainees_with_relations_costs_a_constant_number_of_statements() {
-    let n = network_with(&BATCHING_DELAY).await;
+    let n = network().await;
     for seq in 0..60 {
         let base = if seq % 2 == 0 { &n.base_a } else { &n.base_b };
         let mut input = person(
@@ -980,15 +976,15 @@ async fn a_page_of_trainees_with_relations_costs_a_constant_number_of_statements
         n.app.data(SERVICE, json!({ "i": { "traineeId": id, "kind": "NEED_REGISTRATION", "date": "2026-02-02" } }), Some(&n.admin)).await;
     }
     let query = "query($first: Int) { trainees(first: $first) { edges { node { base { name } region { name } services { kind } } } } }";
+    let measured = n.app.reopened(&BATCHING_DELAY).await;
 
     let mut counts = Vec::new();
     for first in [5, 50] {
-        let before = n.app.statements();
-        let data = n
-            .app
+        let before = measured.statements();
+        let data = measured
             .data(query, json!({ "first": first }), Some(&n.admin))
             .await;
-        counts.push(n.app.statements() - before);
+        counts.push(measured.statements() - before);
         assert_eq!(
             data["trainees"]["edges"].as_array().unwrap().len(),
             first as usize
@@ -1005,7 +1001,7 @@ async fn a_page_of_trainees_with_relations_costs_a_constant_number_of_statements
 
 #[tokio::test]
 async fn nested_trainee_pages_of_many_bases_are_one_statement() {
-    let n = network_with(&BATCHING_DELAY).await;
+    let n = network().await;
     for seq in 0..9 {
         let base = if seq < 6 { &n.base_a } else { &n.base_b };
         registered(
@@ -1022,9 +1018,11 @@ async fn nested_trainee_pages_of_many_bases_are_one_statement() {
     }
     let query = "{ bases { edges { node { name trainees(first: 2) { totalCount edges { node { name } } pageInfo { hasNextPage } } } } } }";
 
-    let before = n.app.statements();
-    let data = n.app.data(query, json!({}), Some(&n.admin)).await;
-    let statements = n.app.statements() - before;
+    let measured = n.app.reopened(&BATCHING_DELAY).await;
+
+    let before = measured.statements();
+    let data = measured.data(query, json!({}), Some(&n.admin)).await;
+    let statements = measured.statements() - before;
 
     let a = &data["bases"]["edges"][0]["node"]["trainees"];
     assert_eq!(
