@@ -7,6 +7,7 @@ mod m20261122_000001_region;
 mod m20261122_000002_account;
 mod m20261122_000003_base;
 mod m20261122_000004_trainee;
+mod m20261122_000005_reveal_log_append_only;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_account::Migration),
             Box::new(m20261122_000003_base::Migration),
             Box::new(m20261122_000004_trainee::Migration),
+            Box::new(m20261122_000005_reveal_log_append_only::Migration),
         ]
     }
 }

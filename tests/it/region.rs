@@ -148,12 +148,15 @@ async fn migrations_roll_back_and_apply_again() {
     use migration::cli::{MigrateCommand, run};
     let app = TestApp::new().await;
     let db = &app.app.state.db;
+    let all = <migration::Migrator as migration::MigratorTrait>::migrations().len();
 
-    run(db, MigrateCommand::Down { steps: 4 }).await.unwrap();
+    run(db, MigrateCommand::Down { steps: all as u32 })
+        .await
+        .unwrap();
     let status = run(db, MigrateCommand::Status).await.unwrap();
     assert_eq!(
         status.lines().filter(|l| l.starts_with("Pending")).count(),
-        4,
+        all,
         "{status}"
     );
     assert!(
@@ -165,8 +168,30 @@ async fn migrations_roll_back_and_apply_again() {
     let status = run(db, MigrateCommand::Status).await.unwrap();
     assert_eq!(
         status.lines().filter(|l| l.starts_with("Applied")).count(),
-        4,
+        all,
         "{status}"
     );
     assert!(region::Entity::find().all(db).await.unwrap().len() > 3_200);
+}
+
+#[tokio::test]
+async fn fresh_rebuilds_an_empty_schema() {
+    use migration::cli::{MigrateCommand, run};
+    let app = TestApp::new().await;
+    let db = &app.app.state.db;
+
+    run(db, MigrateCommand::Fresh).await.unwrap();
+
+    assert!(
+        entity::user::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .is_empty(),
+        "data is gone"
+    );
+    assert!(
+        region::Entity::find().all(db).await.unwrap().len() > 3_200,
+        "regions reloaded"
+    );
 }

@@ -1099,3 +1099,42 @@ async fn concurrent_registrations_all_succeed() {
         24
     );
 }
+
+#[tokio::test]
+async fn the_reveal_log_is_append_only_in_the_database() {
+    let n = network().await;
+    let id = registered(
+        &n.app,
+        &n.manager_a,
+        person(
+            &n.base_a,
+            "审计",
+            &id_number("220302", "19800202", 808),
+            "41",
+        ),
+    )
+    .await;
+    let revealed = n
+        .app
+        .data(
+            REVEAL,
+            json!({ "i": { "traineeId": id, "reason": "核对" } }),
+            Some(&n.manager_a),
+        )
+        .await;
+    assert!(revealed["revealTraineeIdentity"]["idNumber"].is_string());
+    let db = &n.app.app.state.db;
+
+    let update = db
+        .execute_unprepared("UPDATE identity_reveal SET reason = 'nothing to see'")
+        .await;
+    let delete = db.execute_unprepared("DELETE FROM identity_reveal").await;
+
+    assert!(update.is_err() && delete.is_err(), "{update:?} {delete:?}");
+    let audit = entity::identity_reveal::Entity::find()
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].reason, "核对");
+}
