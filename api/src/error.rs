@@ -83,6 +83,3 @@ impl<T, E: Into<AppError>> GqlResultExt<T> for Result<T, E> {
         self.map_err(|e| e.into().extend())
     }
 }
-
-/// Result of work that ends the request on failure.
-pub type AppResult<T> = Result<T, AppError>;

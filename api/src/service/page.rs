@@ -24,17 +24,6 @@ pub struct Page<T> {
     pub has_next: bool,
 }
 
-impl<T> Page<T> {
-    /// Converts every row, keeping the page's bounds.
-    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page {
-            items: self.items.into_iter().map(f).collect(),
-            has_previous: self.has_previous,
-            has_next: self.has_next,
-        }
-    }
-}
-
 /// Fetches one page of `select` (already filtered and scoped) ordered by `key`. One extra
 /// row is read to learn whether there is more in the direction of travel.
 pub async fn fetch<E, C>(
