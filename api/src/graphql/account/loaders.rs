@@ -1,9 +1,9 @@
-//! Loader for the bases each user works at.
+//! Loaders of the account domain: users by id and the bases each user works at.
 
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use entity::base;
+use entity::{base, user};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -19,6 +19,20 @@ impl Loader<Uuid> for UserBasesLoader {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         service::account::bases_of(&self.0, keys)
+            .await
+            .map_err(loader_error)
+    }
+}
+
+/// Users by id, for "recorded by" and "revealed by".
+pub struct UserLoader(pub DatabaseConnection);
+
+impl Loader<Uuid> for UserLoader {
+    type Value = user::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        service::account::by_ids(&self.0, keys)
             .await
             .map_err(loader_error)
     }

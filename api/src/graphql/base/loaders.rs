@@ -1,9 +1,9 @@
-//! Loader for the managers of each base.
+//! Loaders of the base domain: bases by id and the managers of each base.
 
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use entity::user;
+use entity::{base, user};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -19,6 +19,20 @@ impl Loader<Uuid> for BaseManagersLoader {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         service::base::managers_of(&self.0, keys)
+            .await
+            .map_err(loader_error)
+    }
+}
+
+/// Bases by id (the directory is public).
+pub struct BaseLoader(pub DatabaseConnection);
+
+impl Loader<Uuid> for BaseLoader {
+    type Value = base::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        service::base::by_ids(&self.0, keys)
             .await
             .map_err(loader_error)
     }

@@ -7,12 +7,11 @@ use async_graphql::dataloader::DataLoader;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::Actor;
-use crate::graphql::account::loaders::UserBasesLoader;
-use crate::graphql::base::loaders::BaseManagersLoader;
+use crate::graphql::account::loaders::{UserBasesLoader, UserLoader};
+use crate::graphql::base::loaders::{BaseLoader, BaseManagersLoader};
 use crate::graphql::region::loaders::{RegionChildrenLoader, RegionLoader};
 use crate::graphql::trainee::loaders::{
-    BaseLoader, BaseTraineeCountLoader, BaseTraineesLoader, TraineeLoader, TraineeServicesLoader,
-    UserLoader,
+    BaseTraineeCountLoader, BaseTraineesLoader, TraineeLoader, TraineeServicesLoader,
 };
 
 /// One set per request, so nothing is cached across callers.

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use entity::{base, service_record, trainee, user};
+use entity::{service_record, trainee};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -26,34 +26,6 @@ impl Loader<Uuid> for TraineeLoader {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         service::trainee::by_ids(&self.db, &self.actor, keys)
-            .await
-            .map_err(loader_error)
-    }
-}
-
-/// Bases by id (the directory is public).
-pub struct BaseLoader(pub DatabaseConnection);
-
-impl Loader<Uuid> for BaseLoader {
-    type Value = base::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        service::base::by_ids(&self.0, keys)
-            .await
-            .map_err(loader_error)
-    }
-}
-
-/// Users by id, for "recorded by" and "revealed by".
-pub struct UserLoader(pub DatabaseConnection);
-
-impl Loader<Uuid> for UserLoader {
-    type Value = user::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        service::account::by_ids(&self.0, keys)
             .await
             .map_err(loader_error)
     }

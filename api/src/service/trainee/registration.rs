@@ -1,0 +1,297 @@
+//! Registering a trainee: field checks, the base's scope, the duplicate check by blind
+//! index, and the encrypted row with its consent record.
+
+use chrono::NaiveDate;
+use entity::{
+    ConsentSource, DisabilityCategory, EducationLevel, EmploymentStatus, Gender, Residence,
+    TraineeStatus, TrainingCategory, base, consent, region, trainee,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, SqlErr,
+};
+use uuid::Uuid;
+
+use super::identity::{self, Certificate, IdentityNumber, Sex};
+use super::{AD_CERTIFICATE, AD_ID_NUMBER, CONSENT_PURPOSE, CONSENT_TEXT_VERSION, governs, staff};
+use crate::auth::{Actor, UserActor};
+use crate::crypto::FieldCipher;
+use crate::error::AppError;
+use crate::service::categories;
+use crate::service::{
+    Problems, ServiceError, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
+};
+
+/// What a registration carries, from the form or from an import row.
+#[derive(Debug, Clone, Default)]
+pub struct Registration {
+    pub name: String,
+    pub id_number: String,
+    pub certificate_number: String,
+    pub region_code: Option<String>,
+    pub phone: Option<String>,
+    pub residence: Option<Residence>,
+    pub education: Option<EducationLevel>,
+    pub employment_status: Option<EmploymentStatus>,
+    pub interests: Vec<TrainingCategory>,
+}
+
+/// A registration that passed every check that needs no database.
+#[derive(Debug, Clone)]
+pub struct ValidRegistration {
+    pub name: String,
+    pub identity: IdentityNumber,
+    pub certificate: Certificate,
+    pub region_code: Option<String>,
+    pub phone: Option<String>,
+    pub residence: Residence,
+    pub education: Option<EducationLevel>,
+    pub employment_status: EmploymentStatus,
+    pub interests: Vec<TrainingCategory>,
+}
+
+fn category_of(digit: u8) -> Option<DisabilityCategory> {
+    use DisabilityCategory::*;
+    [
+        Visual,
+        Hearing,
+        Speech,
+        Physical,
+        Intellectual,
+        Mental,
+        Multiple,
+    ]
+    .get(usize::from(digit).checked_sub(1)?)
+    .copied()
+}
+
+/// Checks a registration's fields; each problem names its input field.
+pub fn check(
+    registration: &Registration,
+    today: NaiveDate,
+) -> Result<ValidRegistration, Vec<UserError>> {
+    let mut problems = Problems::default();
+    let name = validate::text(&mut problems, "name", &registration.name, 1, 50);
+    let identity = if registration.id_number.trim().is_empty() {
+        problems.add("idNumber", UserErrorCode::Required, "请填写身份证号");
+        None
+    } else {
+        identity::parse_id_number(&registration.id_number, today)
+            .map_err(|e| problems.add("idNumber", UserErrorCode::Invalid, e.message()))
+            .ok()
+    };
+    let certificate = match &identity {
+        _ if registration.certificate_number.trim().is_empty() => {
+            problems.add(
+                "disabilityCertificateNumber",
+                UserErrorCode::Required,
+                "请填写残疾人证号",
+            );
+            None
+        }
+        Some(identity) => identity::parse_certificate(&registration.certificate_number, identity)
+            .map_err(|e| {
+                problems.add(
+                    "disabilityCertificateNumber",
+                    UserErrorCode::Invalid,
+                    e.message(),
+                )
+            })
+            .ok(),
+        None => None,
+    };
+    let phone = match registration.phone.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(phone) => identity::parse_mobile_phone(phone)
+            .map_err(|e| problems.add("phone", UserErrorCode::Invalid, e.message()))
+            .ok(),
+    };
+    if registration.residence.is_none() {
+        problems.add(
+            "residence",
+            UserErrorCode::Required,
+            "请填写城乡（城镇或农村）",
+        );
+    }
+    match (name, identity, certificate, registration.residence) {
+        (Some(name), Some(identity), Some(certificate), Some(residence)) if problems.is_empty() => {
+            Ok(ValidRegistration {
+                name,
+                identity,
+                certificate,
+                region_code: registration
+                    .region_code
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_owned),
+                phone,
+                residence,
+                education: registration.education,
+                employment_status: registration
+                    .employment_status
+                    .unwrap_or(EmploymentStatus::Unemployed),
+                interests: registration.interests.clone(),
+            })
+        }
+        _ => Err(problems.into_errors()),
+    }
+}
+
+/// The base a registration goes to, if the caller governs it.
+pub(super) async fn governed_base(
+    db: &impl ConnectionTrait,
+    user: &UserActor,
+    base_id: Uuid,
+) -> Result<Option<base::Model>, DbErr> {
+    Ok(base::Entity::find_by_id(base_id)
+        .one(db)
+        .await?
+        .filter(|b| governs(user, b)))
+}
+
+/// The rows a checked registration becomes: the trainee (numbers encrypted, blind-indexed
+/// and masked) and its consent record.
+pub(super) fn new_rows(
+    cipher: &FieldCipher,
+    recorded_by: Uuid,
+    base: &base::Model,
+    registration: ValidRegistration,
+    source: ConsentSource,
+) -> ServiceResult<(trainee::ActiveModel, consent::ActiveModel)> {
+    let category = category_of(registration.certificate.category)
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("validated category out of range")))?;
+    let now = now();
+    let id = Uuid::now_v7();
+    let encrypt = |value: &str, ad: &[u8]| cipher.encrypt(value, ad).map_err(AppError::internal);
+    let trainee = trainee::ActiveModel {
+        id: Set(id),
+        base_id: Set(base.id),
+        name: Set(registration.name),
+        gender: Set(match registration.identity.sex {
+            Sex::Male => Gender::Male,
+            Sex::Female => Gender::Female,
+        }),
+        birth_date: Set(registration.identity.birth_date),
+        id_number_enc: Set(encrypt(&registration.identity.number, AD_ID_NUMBER)?),
+        id_number_index: Set(cipher.blind_index(&registration.identity.number)),
+        id_number_masked: Set(crate::crypto::mask_middle(&registration.identity.number)),
+        certificate_enc: Set(encrypt(&registration.certificate.number, AD_CERTIFICATE)?),
+        certificate_masked: Set(crate::crypto::mask_middle(&registration.certificate.number)),
+        disability_category: Set(category),
+        disability_level: Set(i32::from(registration.certificate.level)),
+        phone: Set(registration.phone),
+        region_code: Set(registration
+            .region_code
+            .unwrap_or_else(|| base.region_code.clone())),
+        residence: Set(registration.residence),
+        education: Set(registration.education),
+        employment_status: Set(registration.employment_status),
+        status: Set(TraineeStatus::Active),
+        interests: Set(categories::encode(&registration.interests)),
+        registered_at: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    };
+    let consent = consent::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        trainee_id: Set(id),
+        purpose: Set(CONSENT_PURPOSE.to_owned()),
+        text_version: Set(CONSENT_TEXT_VERSION.to_owned()),
+        source: Set(source),
+        consented_at: Set(now),
+        recorded_by: Set(recorded_by),
+    };
+    Ok((trainee, consent))
+}
+
+/// Whether a database error is a unique-constraint violation (a concurrent registration of
+/// the same person).
+pub(super) fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+pub(super) fn duplicate() -> UserError {
+    UserError::input("idNumber", UserErrorCode::Duplicate, "该人员已在网络中登记")
+}
+
+/// Whether someone with this identity number is registered (by blind index).
+pub(super) async fn is_registered(
+    db: &impl ConnectionTrait,
+    cipher: &FieldCipher,
+    number: &str,
+) -> Result<bool, DbErr> {
+    Ok(trainee::Entity::find()
+        .filter(trainee::Column::IdNumberIndex.eq(cipher.blind_index(number)))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Registers a trainee at a base the caller governs. Without consent nothing is looked at
+/// or stored (`CONSENT_REQUIRED`).
+pub async fn register(
+    db: &DatabaseConnection,
+    cipher: &FieldCipher,
+    actor: &Actor,
+    base_id: Uuid,
+    registration: Registration,
+    consent_given: bool,
+) -> ServiceResult<trainee::Model> {
+    let user = staff(actor)?;
+    if !consent_given {
+        return Err(UserError::input(
+            "consentToSensitiveData",
+            UserErrorCode::ConsentRequired,
+            "须取得本人对处理身份证与残疾人证信息的单独同意",
+        )
+        .into());
+    }
+    let txn = begin_write(db).await?;
+    let base = governed_base(&txn, user, base_id).await?;
+    let checked = check(&registration, now().date_naive());
+    let mut problems = Problems::default();
+    if base.is_none() {
+        problems.add("baseId", UserErrorCode::NotFound, "基地不存在");
+    }
+    if let Ok(valid) = &checked {
+        if let Some(code) = &valid.region_code
+            && region::Entity::find_by_id(code.clone())
+                .one(&txn)
+                .await?
+                .is_none()
+        {
+            problems.add("regionCode", UserErrorCode::NotFound, "地区不存在");
+        }
+        if is_registered(&txn, cipher, &valid.identity.number).await? {
+            problems.push(duplicate());
+        }
+    }
+    let valid = match checked {
+        Ok(valid) => valid,
+        Err(mut errors) => {
+            errors.extend(problems.into_errors());
+            return Err(ServiceError::User(errors));
+        }
+    };
+    problems.into_result()?;
+    let Some(base) = base else {
+        return Err(AppError::NotFound.into());
+    };
+    let (trainee, consent) = new_rows(
+        cipher,
+        user.user_id,
+        &base,
+        valid,
+        ConsentSource::Registration,
+    )?;
+    let created = match trainee.insert(&txn).await {
+        Ok(created) => created,
+        Err(err) if is_unique_violation(&err) => return Err(duplicate().into()),
+        Err(err) => return Err(err.into()),
+    };
+    consent.insert(&txn).await?;
+    txn.commit().await?;
+    Ok(created)
+}
