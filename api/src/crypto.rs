@@ -96,10 +96,10 @@ impl FieldCipher {
     /// Encrypts with a fresh random 96-bit nonce; output is "v1:" + base64
     /// (standard, no padding) of nonce||ciphertext||tag.
     ///
-    /// `associated_data` is authenticated but not stored: pass the column the
-    /// value belongs to (e.g. `b"trainee.id_number"`) so a ciphertext copied
-    /// into another column fails to decrypt there. The same bytes must be
-    /// given to [`FieldCipher::decrypt`].
+    /// `associated_data` is authenticated but not stored: pass what the value
+    /// belongs to — its column and its row's id — so a ciphertext copied into
+    /// another column or another row fails to decrypt there. The same bytes
+    /// must be given to [`FieldCipher::decrypt`].
     ///
     /// # Errors
     ///
@@ -180,31 +180,6 @@ impl std::fmt::Debug for FieldCipher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FieldCipher").finish_non_exhaustive()
     }
-}
-
-/// Masks all but the first 6 and last 4 characters with '*':
-/// "220302199003071234" -> "220302********1234"; works by chars; strings of
-/// 10 chars or fewer are fully masked.
-#[must_use]
-pub fn mask_middle(value: &str) -> String {
-    const KEEP_START: usize = 6;
-    const KEEP_END: usize = 4;
-    let len = value.chars().count();
-    if len <= KEEP_START + KEEP_END {
-        // Showing 10 of 10 characters would reveal everything.
-        return "*".repeat(len);
-    }
-    value
-        .chars()
-        .enumerate()
-        .map(|(i, c)| {
-            if i < KEEP_START || i >= len - KEEP_END {
-                c
-            } else {
-                '*'
-            }
-        })
-        .collect()
 }
 
 /// Lowercase hexadecimal encoding (avoids a dependency for 64 characters).
@@ -355,26 +330,6 @@ mod tests {
         mac.update(b"13812345678");
         let direct = to_lower_hex(&mac.finalize().into_bytes());
         assert_ne!(cipher(7).blind_index("13812345678"), direct);
-    }
-
-    #[test]
-    fn masking() {
-        let cases = [
-            ("220302199003071234", "220302********1234"),
-            ("22030219900307121X11", "220302**********1X11"),
-            ("13812345678", "138123*5678"),
-            ("1234567890", "**********"),
-            ("123", "***"),
-            ("", ""),
-            ("张三丰", "***"),
-            (
-                "新疆维吾尔自治区乌鲁木齐市天山区",
-                "新疆维吾尔自******市天山区",
-            ),
-        ];
-        for (input, expected) in cases {
-            assert_eq!(mask_middle(input), expected, "{input:?}");
-        }
     }
 
     #[test]

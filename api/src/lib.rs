@@ -72,8 +72,8 @@ pub async fn connect(
     Ok(db)
 }
 
-/// Builds the server from configuration: secrets, database, migrations, the first admin,
-/// schema and router.
+/// Builds the server from configuration: secrets, database, migrations, the upgrade of
+/// personal data sealed the old way, the first admin, schema and router.
 pub async fn build(config: Config) -> anyhow::Result<App> {
     let secrets = config.secrets()?;
     let metrics = Arc::new(Metrics::new());
@@ -83,6 +83,8 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
             .await
             .context("applying migrations failed")?;
     }
+    let cipher = FieldCipher::new(&secrets.data_key)?;
+    upgrade_sealing(&db, &cipher).await?;
     bootstrap_admin(&config, &db).await?;
     let state = AppState {
         db,
@@ -90,7 +92,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
             &secrets.jwt_secret,
             config.access_token_ttl(),
         )),
-        cipher: Arc::new(FieldCipher::new(&secrets.data_key)?),
+        cipher: Arc::new(cipher),
         throttle: Arc::new(LoginThrottle::new(
             config.login_max_failures,
             Duration::from_secs(config.login_window_secs),
@@ -103,6 +105,34 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         router: http::router(state.clone(), schema),
         state,
     })
+}
+
+/// Re-encrypts trainee rows still sealed the old way (see `service::trainee::upgrade_sealing`).
+/// Rows that do not decrypt are logged and left; when none of the rows tried could be read,
+/// the key is wrong, and serving would only add rows no one can read with the right one.
+async fn upgrade_sealing(db: &DatabaseConnection, cipher: &FieldCipher) -> anyhow::Result<()> {
+    let report = service::trainee::upgrade_sealing(db, cipher)
+        .await
+        .context("upgrading the encryption of personal data failed")?;
+    if report.failed > 0 && report.upgraded == 0 {
+        anyhow::bail!(
+            "none of {} trainee rows to upgrade decrypts: is QIHANG_DATA_KEY the key they were written with?",
+            report.failed
+        );
+    }
+    if report.failed > 0 {
+        tracing::warn!(
+            upgraded = report.upgraded,
+            failed = report.failed,
+            "some trainee rows could not be upgraded and stay unreadable; see the errors above"
+        );
+    } else if report.upgraded > 0 {
+        tracing::info!(
+            upgraded = report.upgraded,
+            "upgraded the encryption of trainee personal data"
+        );
+    }
+    Ok(())
 }
 
 /// Creates the nationwide ADMIN from `QIHANG_ADMIN_LOGIN`/`QIHANG_ADMIN_PASSWORD` when no

@@ -1,6 +1,6 @@
-//! Disabled people trained at a base. Identity and certificate numbers are stored only
-//! encrypted (AES-256-GCM), with an HMAC blind index for uniqueness and a masked copy for
-//! display.
+//! Disabled people trained at a base. Identity, certificate and phone numbers are stored only
+//! encrypted (AES-256-GCM, each value bound to its column and row), the identity number with
+//! an HMAC blind index for uniqueness, identity and certificate with a masked copy for display.
 
 use sea_orm::entity::prelude::*;
 
@@ -22,13 +22,20 @@ pub struct Model {
     /// HMAC-SHA256 blind index of the identity number: one registration per person.
     #[sea_orm(unique)]
     pub id_number_index: String,
+    /// The region code and 12 `*`: nothing the other fields do not show.
     pub id_number_masked: String,
     /// Ciphertext of the disability certificate number.
     pub certificate_enc: String,
+    /// The region code, 12 `*`, the category and level digits.
     pub certificate_masked: String,
     pub disability_category: DisabilityCategory,
     pub disability_level: i32,
-    pub phone: Option<String>,
+    /// Ciphertext of the mobile number.
+    pub phone_enc: Option<String>,
+    /// How this row's ciphertexts are bound: 1 = to their column only, with a plain phone
+    /// (rows from before 2026-11); 2 = to their column and this row's id. The server upgrades
+    /// version 1 to 2 at start-up.
+    pub crypto_version: i32,
     /// Where the trainee lives.
     pub region_code: String,
     pub residence: Residence,

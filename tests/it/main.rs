@@ -4,6 +4,7 @@
 
 mod account;
 mod base;
+mod personal_data;
 mod region;
 mod schema;
 mod support;

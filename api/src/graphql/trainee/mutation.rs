@@ -94,7 +94,8 @@ impl TraineeMutation {
                 .interests
                 .map(|i| i.into_iter().map(Into::into).collect()),
         };
-        respond(service::trainee::update(ctx.db(), actor, changes).await)
+        let state = ctx.state();
+        respond(service::trainee::update(&state.db, &state.cipher, actor, changes).await)
     }
 
     /// Moves a trainee to another base; you must govern both. Courses, products and records

@@ -3,7 +3,7 @@
 use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject};
 use entity::{identity_reveal, service_record, trainee};
 
-use crate::error::AppError;
+use crate::error::{AppError, GqlResultExt};
 use crate::graphql::account::types::User;
 use crate::graphql::base::types::{IncubationBase, TrainingCategory};
 use crate::graphql::common::errors::object_payload;
@@ -145,12 +145,14 @@ impl Trainee {
         Date(self.0.birth_date)
     }
 
-    /// Identity number with the middle hidden, e.g. "220302********123X".
+    /// Identity number showing only its region code, e.g. "220302************": nothing that
+    /// `birthDate` and `gender` do not show already (see `revealTraineeIdentity`).
     async fn id_number_masked(&self) -> &str {
         &self.0.id_number_masked
     }
 
-    /// Disability certificate number with the middle hidden.
+    /// Disability certificate number showing only the region code and the category and level
+    /// digits, e.g. "220302************23".
     async fn disability_certificate_masked(&self) -> &str {
         &self.0.certificate_masked
     }
@@ -165,9 +167,10 @@ impl Trainee {
         self.0.disability_level
     }
 
-    /// Mainland mobile number.
-    async fn phone(&self) -> Option<&str> {
-        self.0.phone.as_deref()
+    /// Mainland mobile number; shown to an ADMIN over the trainee's base, the base's managers
+    /// and the trainee, null for everyone else.
+    async fn phone(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        service::trainee::phone(&ctx.state().cipher, ctx.actor()?, &self.0).gql()
     }
 
     /// Where the trainee lives.

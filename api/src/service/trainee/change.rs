@@ -9,8 +9,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::identity::{self};
+use super::sealed::{self, Sealed, seal};
 use super::{get, governed_base, not_found, staff, stale};
 use crate::auth::Actor;
+use crate::crypto::FieldCipher;
 use crate::error::AppError;
 use crate::service::categories;
 use crate::service::{
@@ -33,9 +35,11 @@ pub struct TraineeChanges {
 }
 
 /// Updates a trainee the caller manages, guarded by `version`. A TRAINEE may change only its
-/// own phone and interests.
+/// own phone and interests. A new phone is encrypted for this row; a row still sealed the old
+/// way is upgraded in the same write, so its columns never mix two versions.
 pub async fn update(
     db: &DatabaseConnection,
+    cipher: &FieldCipher,
     actor: &Actor,
     changes: TraineeChanges,
 ) -> ServiceResult<trainee::Model> {
@@ -63,6 +67,9 @@ pub async fn update(
     }
     let mut problems = Problems::default();
     let mut model: trainee::ActiveModel = existing.clone().into();
+    if existing.crypto_version != sealed::CURRENT {
+        sealed::upgrade_row(cipher, &existing, &mut model).map_err(AppError::internal)?;
+    }
     if let Some(name) = changes.name.as_deref()
         && let Some(name) = validate::text(&mut problems, "name", name, 1, 50)
     {
@@ -70,9 +77,11 @@ pub async fn update(
     }
     match changes.phone.as_deref().map(str::trim) {
         None => {}
-        Some("") => model.phone = Set(None),
+        Some("") => model.phone_enc = Set(None),
         Some(phone) => match identity::parse_mobile_phone(phone) {
-            Ok(phone) => model.phone = Set(Some(phone)),
+            Ok(phone) => {
+                model.phone_enc = Set(Some(seal(cipher, Sealed::Phone, existing.id, &phone)?))
+            }
             Err(e) => problems.add("phone", UserErrorCode::Invalid, e.message()),
         },
     }

@@ -11,6 +11,8 @@ use chrono::NaiveDate;
 const ID_LEN: usize = 18;
 /// Length of a second-generation disability certificate number.
 const CERTIFICATE_LEN: usize = 20;
+/// Length of the region code, the only part of the identity number a mask shows.
+const REGION_LEN: usize = 6;
 /// Length of a mainland mobile number.
 const PHONE_LEN: usize = 11;
 /// ISO 7064 MOD 11-2 weights for the first 17 digits.
@@ -38,6 +40,16 @@ pub struct IdentityNumber {
     pub birth_date: NaiveDate,
     /// The sex encoded in the 17th character.
     pub sex: Sex,
+}
+
+impl IdentityNumber {
+    /// The number as shown without a reveal: the region code and 12 `*`
+    /// ("220302************"). Birth date and sex have fields of their own; the
+    /// sequence digits and the check character are never shown.
+    #[must_use]
+    pub fn masked(&self) -> String {
+        format!("{}{}", self.region_code, "*".repeat(ID_LEN - REGION_LEN))
+    }
 }
 
 /// Why a resident identity number was rejected.
@@ -121,6 +133,18 @@ pub struct Certificate {
     pub category: u8,
     /// Disability level, 1 (most severe) to 4.
     pub level: u8,
+}
+
+impl Certificate {
+    /// The number as shown without a reveal: the region code, 12 `*`, then the
+    /// category and level digits that the category and level fields show anyway
+    /// ("220302************23").
+    #[must_use]
+    pub fn masked(&self) -> String {
+        let region: String = self.number.chars().take(REGION_LEN).collect();
+        let hidden = "*".repeat(ID_LEN - REGION_LEN);
+        format!("{region}{hidden}{}{}", self.category, self.level)
+    }
 }
 
 /// Why a disability certificate number was rejected.
@@ -561,6 +585,18 @@ mod tests {
                 level,
             });
             assert_eq!(got, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn masks_show_only_the_region_and_the_certificate_class() {
+        let id = parse_id_number("22030219900307121X", today()).unwrap();
+        let certificate = parse_certificate("22030219900307121X23", &id).unwrap();
+
+        assert_eq!(id.masked(), "220302************");
+        assert_eq!(certificate.masked(), "220302************23");
+        for masked in [id.masked(), certificate.masked()] {
+            assert!(!masked.contains("121X") && !masked.contains("19900307"));
         }
     }
 

@@ -1,5 +1,6 @@
 //! Trainees: registration with separate consent, scope-limited reading, versioned updates,
-//! transfers between bases, audited reveals of the full identity numbers, and imports.
+//! transfers between bases, audited reveals of the full identity numbers, imports, and the
+//! personal numbers sealed to their row.
 //!
 //! Who sees a trainee is decided in SQL by [`visible`]: an ADMIN the trainees of bases in its
 //! region, a BASE_MANAGER those of its bases, a TRAINEE itself, everyone else nobody.
@@ -12,6 +13,7 @@ pub mod import_file;
 mod query;
 mod registration;
 mod reveal;
+mod sealed;
 
 pub use change::{TraineeChanges, transfer, update};
 pub use query::{
@@ -19,6 +21,7 @@ pub use query::{
 };
 pub use registration::{Registration, ValidRegistration, check, register};
 pub use reveal::{Revealed, count_reveals, reveal, reveals};
+pub use sealed::{SealingUpgrade, phone, upgrade_sealing};
 
 use query::bases_in;
 use registration::{governed_base, is_unique_violation, new_rows};
@@ -33,10 +36,6 @@ use crate::error::AppError;
 pub const CONSENT_PURPOSE: &str = "为提供残疾人网络创业孵化服务（登记、培训、就业帮扶与统计上报），处理本人的身份证号与残疾人证信息";
 /// Version of the consent text shown with the form.
 pub const CONSENT_TEXT_VERSION: &str = "2026-11";
-
-/// Associated data binding each ciphertext to its column.
-const AD_ID_NUMBER: &[u8] = b"trainee.id_number";
-const AD_CERTIFICATE: &[u8] = b"trainee.certificate";
 
 /// The staff member allowed to register and manage trainees: an ADMIN or a BASE_MANAGER.
 fn staff(actor: &Actor) -> Result<&UserActor, AppError> {

@@ -13,7 +13,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::identity::{self, Certificate, IdentityNumber, Sex};
-use super::{AD_CERTIFICATE, AD_ID_NUMBER, CONSENT_PURPOSE, CONSENT_TEXT_VERSION, governs, staff};
+use super::sealed::{self, Sealed, seal};
+use super::{CONSENT_PURPOSE, CONSENT_TEXT_VERSION, governs, staff};
 use crate::auth::{Actor, UserActor};
 use crate::crypto::FieldCipher;
 use crate::error::AppError;
@@ -150,8 +151,9 @@ pub(super) async fn governed_base(
         .filter(|b| governs(user, b)))
 }
 
-/// The rows a checked registration becomes: the trainee (numbers encrypted, blind-indexed
-/// and masked) and its consent record.
+/// The rows a checked registration becomes: the trainee (numbers encrypted and bound to the
+/// new row's id, the identity number blind-indexed, identity and certificate masked) and its
+/// consent record.
 pub(super) fn new_rows(
     cipher: &FieldCipher,
     recorded_by: Uuid,
@@ -163,7 +165,6 @@ pub(super) fn new_rows(
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("validated category out of range")))?;
     let now = now();
     let id = Uuid::now_v7();
-    let encrypt = |value: &str, ad: &[u8]| cipher.encrypt(value, ad).map_err(AppError::internal);
     let trainee = trainee::ActiveModel {
         id: Set(id),
         base_id: Set(base.id),
@@ -173,14 +174,28 @@ pub(super) fn new_rows(
             Sex::Female => Gender::Female,
         }),
         birth_date: Set(registration.identity.birth_date),
-        id_number_enc: Set(encrypt(&registration.identity.number, AD_ID_NUMBER)?),
+        id_number_enc: Set(seal(
+            cipher,
+            Sealed::IdNumber,
+            id,
+            &registration.identity.number,
+        )?),
         id_number_index: Set(cipher.blind_index(&registration.identity.number)),
-        id_number_masked: Set(crate::crypto::mask_middle(&registration.identity.number)),
-        certificate_enc: Set(encrypt(&registration.certificate.number, AD_CERTIFICATE)?),
-        certificate_masked: Set(crate::crypto::mask_middle(&registration.certificate.number)),
+        id_number_masked: Set(registration.identity.masked()),
+        certificate_enc: Set(seal(
+            cipher,
+            Sealed::Certificate,
+            id,
+            &registration.certificate.number,
+        )?),
+        certificate_masked: Set(registration.certificate.masked()),
         disability_category: Set(category),
         disability_level: Set(i32::from(registration.certificate.level)),
-        phone: Set(registration.phone),
+        phone_enc: Set(registration
+            .phone
+            .map(|phone| seal(cipher, Sealed::Phone, id, &phone))
+            .transpose()?),
+        crypto_version: Set(sealed::CURRENT),
         region_code: Set(registration
             .region_code
             .unwrap_or_else(|| base.region_code.clone())),
@@ -230,7 +245,8 @@ pub(super) async fn is_registered(
 }
 
 /// Registers a trainee at a base the caller governs. Without consent nothing is looked at
-/// or stored (`CONSENT_REQUIRED`).
+/// or stored (`CONSENT_REQUIRED`); at a base the caller does not govern (or that does not
+/// exist) the only answer is `NOT_FOUND` on `baseId`.
 pub async fn register(
     db: &DatabaseConnection,
     cipher: &FieldCipher,
@@ -249,12 +265,13 @@ pub async fn register(
         .into());
     }
     let txn = begin_write(db).await?;
-    let base = governed_base(&txn, user, base_id).await?;
-    let checked = check(&registration, now().date_naive());
+    // The base's scope first: at a base the caller does not govern, the answer must not say
+    // whether the person is registered, so the number is not even looked up.
+    let Some(base) = governed_base(&txn, user, base_id).await? else {
+        return Err(UserError::input("baseId", UserErrorCode::NotFound, "基地不存在").into());
+    };
     let mut problems = Problems::default();
-    if base.is_none() {
-        problems.add("baseId", UserErrorCode::NotFound, "基地不存在");
-    }
+    let checked = check(&registration, now().date_naive());
     if let Ok(valid) = &checked {
         if let Some(code) = &valid.region_code
             && region::Entity::find_by_id(code.clone())
@@ -276,9 +293,6 @@ pub async fn register(
         }
     };
     problems.into_result()?;
-    let Some(base) = base else {
-        return Err(AppError::NotFound.into());
-    };
     let (trainee, consent) = new_rows(
         cipher,
         user.user_id,

@@ -8,7 +8,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{AD_CERTIFICATE, AD_ID_NUMBER, bases_in, get, not_found};
+use super::sealed::{Sealed, open};
+use super::{bases_in, get, not_found};
 use crate::auth::Actor;
 use crate::crypto::FieldCipher;
 use crate::error::AppError;
@@ -48,10 +49,11 @@ pub async fn reveal(
             AppError::internal(anyhow::anyhow!("validated reveal input incomplete")).into(),
         );
     };
-    let decrypt = |value: &str, ad: &[u8]| cipher.decrypt(value, ad).map_err(AppError::internal);
+    // A value that does not decrypt for this row is INTERNAL (logged with the row, see
+    // `open`); the transaction is dropped, so no audit record claims a reveal.
     let revealed = Revealed {
-        id_number: decrypt(&found.id_number_enc, AD_ID_NUMBER)?,
-        certificate_number: decrypt(&found.certificate_enc, AD_CERTIFICATE)?,
+        id_number: open(cipher, Sealed::IdNumber, &found, &found.id_number_enc)?,
+        certificate_number: open(cipher, Sealed::Certificate, &found, &found.certificate_enc)?,
     };
     identity_reveal::ActiveModel {
         id: Set(Uuid::now_v7()),
