@@ -479,6 +479,47 @@ async fn the_phone_is_encrypted_and_shown_only_to_those_who_may_contact_the_trai
         .await;
     assert_eq!(removed["updateTrainee"]["trainee"]["phone"], json!(null));
     assert_eq!(stored(&n.app, &id).await.phone_enc, None);
+
+    let again = n
+        .app
+        .data(
+            UPDATE,
+            json!({ "i": { "id": id, "version": 3, "phone": PHONE_NUMBER } }),
+            Some(&n.manager_a),
+        )
+        .await;
+    assert_eq!(again["updateTrainee"]["trainee"]["phone"], PHONE_NUMBER);
+    let moved = n
+        .app
+        .data(
+            "mutation($i: TransferTraineeInput!) { transferTrainee(input: $i) { trainee { phone } userErrors { code } } }",
+            json!({ "i": { "traineeId": id, "toBaseId": n.base_b } }),
+            Some(&n.admin),
+        )
+        .await;
+    assert_eq!(
+        moved["transferTrainee"]["trainee"]["phone"], PHONE_NUMBER,
+        "the ciphertext is bound to the person's row, not to the base"
+    );
+    let new_base = n
+        .app
+        .data(PHONE, json!({ "id": id }), Some(&n.manager_b))
+        .await;
+    assert_eq!(new_base["trainee"]["phone"], PHONE_NUMBER);
+    let old_base = n
+        .app
+        .data(PHONE, json!({ "id": id }), Some(&n.manager_a))
+        .await;
+    assert_eq!(old_base["trainee"], json!(null));
+    let revealed = n
+        .app
+        .data(
+            REVEAL,
+            json!({ "i": { "traineeId": id, "reason": "转入核对" } }),
+            Some(&n.manager_b),
+        )
+        .await;
+    assert!(revealed["revealTraineeIdentity"]["idNumber"].is_string());
 }
 
 #[tokio::test]
