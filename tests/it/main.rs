@@ -4,6 +4,7 @@
 
 mod account;
 mod base;
+mod limits;
 mod region;
 mod schema;
 mod support;
