@@ -4,6 +4,7 @@
 
 mod account;
 mod base;
+mod fuzz;
 mod limits;
 mod region;
 mod schema;
