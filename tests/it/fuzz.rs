@@ -3,7 +3,8 @@
 //! field of an input object, built with its required fields) set in turn to hostile values:
 //! NUL, 100,000 characters, rare CJK, extreme numbers, malformed ids, dates, date-times and
 //! decimals, empty strings, long lists, broken upload files. Nothing may answer 5xx or
-//! `INTERNAL`. New fields and arguments are covered without changing this file.
+//! `INTERNAL`. New fields and arguments are covered without changing this file, which is
+//! long because the value generators and the walk belong together.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

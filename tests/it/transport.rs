@@ -1,4 +1,6 @@
-//! HTTP transport: CSRF rules, limits, error codes, health, metrics and request ids.
+//! HTTP transport: CSRF rules, limits, error codes, health, metrics, request ids, GraphiQL,
+//! start-up checks, and the rules of the graphql-http conformance audit (their ids in
+//! comments). Long, because it is the one place that tests the HTTP surface as a whole.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
