@@ -275,6 +275,23 @@ async fn limits_apply_over_the_websocket_too() {
         errors[0]["extensions"]["code"], "QUERY_TOO_COMPLEX",
         "{answer}"
     );
+
+    // A message above the JSON limit (1 MiB) ends the connection.
+    let padding = "x".repeat(2 * 1024 * 1024);
+    let _ = ws
+        .send(text(json!({ "id": "2", "type": "subscribe", "payload": { "query": format!("{{ me {{ login }} }} # {padding}") } })))
+        .await;
+    let answer = loop {
+        match ws.next().await {
+            // What is left of the first operation (its `complete`).
+            Some(Ok(Message::Text(text))) if text.contains(r#""id":"1""#) => continue,
+            other => break other,
+        }
+    };
+    assert!(
+        matches!(answer, None | Some(Err(_)) | Some(Ok(Message::Close(_)))),
+        "{answer:?}"
+    );
     server.abort();
 }
 
