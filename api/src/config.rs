@@ -48,14 +48,10 @@ pub struct Config {
     #[arg(long, env = "QIHANG_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
 
-    /// `development` or `production`.
-    #[arg(
-        long = "env",
-        env = "QIHANG_ENV",
-        value_enum,
-        default_value = "development"
-    )]
-    pub environment: Environment,
+    /// `development` (the default) or `production`. Unset, the server is in development and
+    /// listens on loopback addresses only (see [`Config::check`]).
+    #[arg(long = "env", env = "QIHANG_ENV", value_enum)]
+    pub environment: Option<Environment>,
 
     /// Secret for signing access tokens (HS256), at least 32 bytes.
     #[arg(long, env = "QIHANG_JWT_SECRET", hide_env_values = true)]
@@ -74,13 +70,30 @@ pub struct Config {
     )]
     pub cors_origins: Vec<String>,
 
-    /// Largest request body in bytes (uploads included).
+    /// Largest multipart request (a GraphQL upload) in bytes.
     #[arg(long, env = "QIHANG_MAX_BODY_BYTES", default_value_t = 12 * 1024 * 1024)]
     pub max_body_bytes: usize,
 
-    /// Deepest allowed nesting of a query.
+    /// Largest JSON request body, GET query string and WebSocket message in bytes.
+    #[arg(long, env = "QIHANG_MAX_JSON_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_json_body_bytes: usize,
+
+    /// Deepest allowed nesting of a query (introspection has its own limit).
     #[arg(long, env = "QIHANG_MAX_QUERY_DEPTH", default_value_t = 12)]
     pub max_query_depth: usize,
+
+    /// Deepest allowed nesting inside `__schema` and `__type`. The standard introspection
+    /// query of graphql-js needs 15.
+    #[arg(long, env = "QIHANG_MAX_INTROSPECTION_DEPTH", default_value_t = 20)]
+    pub max_introspection_depth: usize,
+
+    /// Most aliased fields in one operation (fragments counted where they are used).
+    #[arg(long, env = "QIHANG_MAX_ALIASES", default_value_t = 50)]
+    pub max_aliases: usize,
+
+    /// Most fields selected at the top of one operation.
+    #[arg(long, env = "QIHANG_MAX_ROOT_FIELDS", default_value_t = 20)]
+    pub max_root_fields: usize,
 
     /// Highest allowed query complexity; list fields cost their `first` times their children.
     #[arg(long, env = "QIHANG_MAX_QUERY_COMPLEXITY", default_value_t = 20_000)]
@@ -169,6 +182,10 @@ pub enum ConfigError {
     MissingSecret(&'static str),
     #[error("{0} is too weak or malformed: {1}")]
     BadSecret(&'static str, &'static str),
+    #[error(
+        "development mode listens on loopback addresses only, not {0}: set QIHANG_ENV=production (with its secrets) to serve other machines, or QIHANG_ENV=development to expose a development server on purpose"
+    )]
+    PublicDevelopment(SocketAddr),
     #[error("cannot keep development secrets in {path}: {source}")]
     SecretFile {
         path: String,
@@ -205,16 +222,31 @@ impl Config {
         }
     }
 
+    /// The environment in force: development unless set.
+    pub fn environment(&self) -> Environment {
+        self.environment.unwrap_or(Environment::Development)
+    }
+
+    /// Refuses settings that cannot be meant: development mode (which makes its own secrets
+    /// and opens GraphiQL and introspection) reachable from other machines because nobody
+    /// chose an environment. Setting `QIHANG_ENV` explicitly, to either value, allows it.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        if self.environment.is_none() && !self.listen.ip().is_loopback() {
+            return Err(ConfigError::PublicDevelopment(self.listen));
+        }
+        Ok(())
+    }
+
     /// Whether introspection is served.
     pub fn introspection_enabled(&self) -> bool {
         self.introspection
-            .unwrap_or(self.environment == Environment::Development)
+            .unwrap_or(self.environment() == Environment::Development)
     }
 
     /// Whether GraphiQL is served.
     pub fn graphiql_enabled(&self) -> bool {
         self.graphiql
-            .unwrap_or(self.environment == Environment::Development)
+            .unwrap_or(self.environment() == Environment::Development)
     }
 
     /// Access token lifetime.
@@ -236,7 +268,7 @@ impl Config {
     /// generated once and kept (owner-only) in the data directory so restarts keep tokens
     /// valid and encrypted data readable; in production missing ones are an error.
     pub fn secrets(&self) -> Result<Secrets, ConfigError> {
-        let production = self.environment == Environment::Production;
+        let production = self.environment() == Environment::Production;
         let jwt_secret = match &self.jwt_secret {
             Some(secret) if secret.len() >= 32 => secret.as_bytes().to_vec(),
             Some(_) => {

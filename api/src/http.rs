@@ -1,18 +1,22 @@
 //! The HTTP surface: `/graphql` (GET for queries, POST), `/graphql/ws`, GraphiQL, health,
 //! readiness and metrics, behind request ids, tracing, CORS, compression and body limits.
+//! GraphQL over HTTP details live in `protocol`, the GraphiQL page and assets in `graphiql`.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_graphql::http::{GraphiQLSource, MultipartOptions};
+mod graphiql;
+mod protocol;
+
+use async_graphql::http::MultipartOptions;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql::{BatchRequest, Data, Request as GqlRequest};
-use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
+use async_graphql::{BatchRequest, Data, Executor, Request as GqlRequest};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, MatchedPath, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
@@ -23,17 +27,19 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::auth::Actor;
-use crate::graphql::QihangSchema;
 use crate::graphql::common::Loaders;
 use crate::graphql::common::context::{RequestActor, RequestId};
+use crate::graphql::{Gateway, QihangSchema};
 use crate::state::AppState;
 use crate::telemetry::HttpLabels;
+use protocol::{GRAPHQL_RESPONSE_JSON, Media, essence, get_request, graphql_response, json_batch};
 
 /// What the handlers share.
 #[derive(Clone)]
 pub struct HttpState {
     pub app: AppState,
-    pub schema: QihangSchema,
+    /// The schema behind its gate: every transport executes through it.
+    pub schema: Gateway,
 }
 
 /// Headers a browser client may send; a multipart upload must carry one of the preflight
@@ -47,6 +53,7 @@ const PREFLIGHT_HEADERS: [&str; 3] = [
 /// The whole router.
 pub fn router(app: AppState, schema: QihangSchema) -> Router {
     let config = app.config.clone();
+    let schema = Gateway::new(schema, &config);
     let state = HttpState { app, schema };
     let mut router = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
@@ -57,8 +64,12 @@ pub fn router(app: AppState, schema: QihangSchema) -> Router {
         .route("/templates/trainees.xlsx", get(trainee_template));
     if config.graphiql_enabled() {
         router = router
-            .route("/", get(graphiql))
-            .route("/graphiql", get(graphiql));
+            .route("/", get(graphiql::page))
+            .route("/graphiql", get(graphiql::page))
+            .route(
+                &format!("{}/{{tag}}/{{file}}", graphiql::ASSETS_PATH),
+                get(graphiql::asset),
+            );
     }
     router
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
@@ -188,19 +199,11 @@ fn prepare(
 
 async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) -> Response {
     let headers = request.headers().clone();
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    match essence.as_str() {
-        "application/json" | "application/graphql-response+json" => {}
+    let media = Media::from_accept(&headers);
+    let config = &state.app.config;
+    // Only uploads may be large; every other request is small JSON.
+    let multipart = match essence(&headers).as_str() {
+        "application/json" | GRAPHQL_RESPONSE_JSON => false,
         "multipart/form-data" => {
             if !PREFLIGHT_HEADERS.iter().any(|h| headers.contains_key(*h)) {
                 return transport_error(
@@ -209,6 +212,7 @@ async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) ->
                     "multipart requests must carry the `apollo-require-preflight` header",
                 );
             }
+            true
         }
         _ => {
             return transport_error(
@@ -217,33 +221,42 @@ async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) ->
                 "send GraphQL requests as application/json (or multipart/form-data for uploads)",
             );
         }
-    }
-    let config = &state.app.config;
-    let body = match axum::body::to_bytes(request.into_body(), config.max_body_bytes).await {
+    };
+    let limit = if multipart {
+        config.max_body_bytes
+    } else {
+        config.max_json_body_bytes
+    };
+    let body = match axum::body::to_bytes(request.into_body(), limit).await {
         Ok(body) => body,
         Err(_) => {
             return transport_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "BAD_USER_INPUT",
-                "request body too large",
+                &format!("request body too large: at most {limit} bytes"),
             );
         }
     };
-    let options = MultipartOptions::default()
-        .max_file_size(config.max_body_bytes)
-        .max_num_files(4);
-    let batch =
-        match async_graphql::http::receive_batch_body(Some(content_type), &body[..], options).await
-        {
-            Ok(batch) => batch,
-            Err(err) => {
-                return transport_error(
-                    StatusCode::BAD_REQUEST,
-                    "BAD_USER_INPUT",
-                    &err.to_string(),
-                );
-            }
-        };
+    let batch = if multipart {
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let options = MultipartOptions::default()
+            .max_file_size(config.max_body_bytes)
+            .max_num_files(4);
+        async_graphql::http::receive_batch_body(content_type, &body[..], options)
+            .await
+            .map_err(|err| err.to_string())
+    } else {
+        json_batch(&body)
+    };
+    let batch = match batch {
+        Ok(batch) => batch,
+        Err(message) => {
+            return transport_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message);
+        }
+    };
     let actor = authenticate(&state.app, &headers);
     let id = request_id(&headers);
     let batch = match batch {
@@ -266,16 +279,24 @@ async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) ->
             )
         }
     };
-    GraphQLResponse::from(state.schema.execute_batch(batch).await).into_response()
+    graphql_response(state.schema.execute_batch(batch).await, media)
 }
 
 /// GET runs queries only: a mutation over GET could be triggered by a link or an image tag.
 async fn graphql_get(State(state): State<HttpState>, request: Request<Body>) -> Response {
-    let query = request.uri().query().unwrap_or_default();
-    let gql = match async_graphql::http::parse_query_string(query) {
+    let media = Media::from_accept(request.headers());
+    let limit = state.app.config.max_json_body_bytes;
+    if request.uri().query().map_or(0, str::len) > limit {
+        return transport_error(
+            StatusCode::URI_TOO_LONG,
+            "BAD_USER_INPUT",
+            &format!("query string too long: at most {limit} bytes; send large requests with POST"),
+        );
+    }
+    let gql = match get_request(request.uri()) {
         Ok(gql) => gql,
-        Err(err) => {
-            return transport_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &err.to_string());
+        Err(message) => {
+            return transport_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message);
         }
     };
     if let Ok(document) = async_graphql::parser::parse_query(&gql.query) {
@@ -305,7 +326,7 @@ async fn graphql_get(State(state): State<HttpState>, request: Request<Body>) -> 
     let headers = request.headers();
     let actor = authenticate(&state.app, headers);
     let gql = prepare(&state.app, &actor, &request_id(headers), gql);
-    GraphQLResponse::from(state.schema.execute(gql).await).into_response()
+    graphql_response(state.schema.execute(gql).await.into(), media)
 }
 
 /// graphql-transport-ws (and the older graphql-ws). The access token goes in the
@@ -317,6 +338,7 @@ async fn graphql_ws(
 ) -> Response {
     let schema = state.schema.clone();
     upgrade
+        .max_message_size(state.app.config.max_json_body_bytes)
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |stream| {
             GraphQLWebSocket::new(stream, schema, protocol)
@@ -346,16 +368,6 @@ async fn graphql_ws(
                 })
                 .serve()
         })
-}
-
-async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("启航 Qihang GraphQL")
-            .finish(),
-    )
 }
 
 /// The spreadsheet template for `importTrainees`.

@@ -75,6 +75,7 @@ pub async fn connect(
 /// Builds the server from configuration: secrets, database, migrations, the upgrade of
 /// personal data sealed the old way, the first admin, schema and router.
 pub async fn build(config: Config) -> anyhow::Result<App> {
+    config.check()?;
     let secrets = config.secrets()?;
     let metrics = Arc::new(Metrics::new());
     let db = connect(&config, &metrics).await?;

@@ -100,7 +100,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    if config.environment == Environment::Development {
+    if config.environment() == Environment::Development {
         tracing::warn!(
             data_dir = %config.data_dir.display(),
             "running in DEVELOPMENT mode: secrets are generated and kept in the data directory; set QIHANG_ENV=production for real deployments"

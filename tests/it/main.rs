@@ -4,6 +4,8 @@
 
 mod account;
 mod base;
+mod fuzz;
+mod limits;
 mod personal_data;
 mod region;
 mod schema;
@@ -11,3 +13,4 @@ mod support;
 mod trainee;
 mod trainee_import;
 mod transport;
+

@@ -1,4 +1,6 @@
-//! HTTP transport: CSRF rules, limits, error codes, health, metrics and request ids.
+//! HTTP transport: CSRF rules, limits, error codes, health, metrics, request ids, GraphiQL,
+//! start-up checks, and the rules of the graphql-http conformance audit (their ids in
+//! comments). Long, because it is the one place that tests the HTTP surface as a whole.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -194,18 +196,78 @@ async fn batches_are_capped() {
 }
 
 #[tokio::test]
-async fn oversized_bodies_are_refused() {
-    let app = TestApp::with_args(&["--max-body-bytes", "1024"]).await;
-    let padding = "x".repeat(4096);
+async fn json_bodies_have_a_small_limit_of_their_own() {
+    let app = TestApp::new().await;
+    let padding = "x".repeat(6 * 1000 * 1000);
 
-    let (status, _) = app
+    let (status, body) = app
         .post(
             json!({ "query": format!("{{ regions {{ code }} }} # {padding}") }),
             None,
         )
         .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "6 MB of JSON");
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
 
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let small = TestApp::with_args(&["--max-json-body-bytes", "1024"]).await;
+    let (status, _) = small
+        .post(
+            json!({ "query": format!("{{ regions {{ code }} }} # {}", "x".repeat(2048)) }),
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "the limit is configurable"
+    );
+    let (status, _) = small
+        .post(json!({ "query": "{ regions { code } }" }), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn get_query_strings_share_the_json_limit() {
+    let app = TestApp::with_args(&["--max-json-body-bytes", "1024"]).await;
+    let long = format!(
+        "/graphql?query=%7B%20regions%20%7B%20code%20%7D%20%7D%20%23{}",
+        "x".repeat(2048)
+    );
+
+    let (status, _, _) = app
+        .send(Request::get(long).body(Body::empty()).unwrap())
+        .await;
+
+    assert_eq!(status, StatusCode::URI_TOO_LONG);
+}
+
+#[tokio::test]
+async fn multipart_uploads_may_use_the_larger_upload_limit() {
+    let app = TestApp::new().await;
+    let root = app.root_token().await;
+    let base = app.base_in(&root, "基地", "220302").await;
+    // 2 MiB: above the JSON limit, below the upload limit (12 MiB).
+    let mut csv = String::from("姓名\n");
+    while csv.len() < 2 * 1024 * 1024 {
+        csv.push_str("王小明\n");
+    }
+
+    let body = app
+        .upload(
+            &root,
+            "mutation($input: ImportTraineesInput!) { importTrainees(input: $input) { created userErrors { field code message } } }",
+            json!({ "baseId": base, "file": null, "dryRun": true }),
+            "big.csv",
+            csv.as_bytes(),
+        )
+        .await;
+
+    assert!(body.get("errors").is_none(), "{body}");
+    assert!(
+        body["data"]["importTrainees"].is_object(),
+        "the upload was read: {body}"
+    );
 }
 
 #[tokio::test]
@@ -495,4 +557,321 @@ async fn uploads_above_the_import_limit_are_refused() {
         error["message"].as_str().unwrap().contains("10 MB"),
         "{error}"
     );
+}
+
+#[tokio::test]
+async fn development_mode_listens_on_loopback_only_unless_the_environment_is_chosen() {
+    use qihang::config::Config;
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_str().unwrap();
+
+    for listen in ["0.0.0.0:8080", "[::]:8080", "192.0.2.10:8080"] {
+        let config =
+            Config::try_parse_from(["qihang", "--data-dir", data_dir, "--listen", listen]).unwrap();
+        let err = qihang::build(config)
+            .await
+            .err()
+            .expect("refused at start")
+            .to_string();
+        assert!(
+            err.contains("loopback") && err.contains("QIHANG_ENV"),
+            "a clear message: {err}"
+        );
+    }
+    for listen in ["127.0.0.1:8080", "[::1]:8080"] {
+        let config =
+            Config::try_parse_from(["qihang", "--data-dir", data_dir, "--listen", listen]).unwrap();
+        assert!(config.check().is_ok(), "{listen}");
+    }
+    let production =
+        Config::try_parse_from(["qihang", "--env", "production", "--listen", "0.0.0.0:8080"])
+            .unwrap();
+    assert!(production.check().is_ok());
+
+    // Development chosen explicitly (the harness passes `--env development`) may listen
+    // anywhere: the server builds.
+    let app = TestApp::with_args(&["--listen", "0.0.0.0:8080"]).await;
+    let body = app.gql("{ regions { code } }", json!({}), None).await;
+    assert!(body.get("errors").is_none(), "{body}");
+}
+
+#[tokio::test]
+async fn graphiql_is_served_with_its_own_assets() {
+    let app = TestApp::new().await;
+
+    let (status, headers, body) = app
+        .send(Request::get("/graphiql").body(Body::empty()).unwrap())
+        .await;
+    let page = String::from_utf8(body).unwrap();
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(
+        !page.contains("https://") && !page.contains("//unpkg"),
+        "nothing from a CDN: {page}"
+    );
+    assert!(
+        page.contains("\"/graphql\"") && page.contains("\"/graphql/ws\""),
+        "{page}"
+    );
+
+    let sources: Vec<&str> = page
+        .split(['"', '\''])
+        .filter(|s| s.starts_with("/graphiql/assets/"))
+        .collect();
+    assert_eq!(sources.len(), 4, "{sources:?}");
+    for source in sources {
+        let (status, headers, body) = app
+            .send(Request::get(source).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::OK, "{source}");
+        let expected = if source.ends_with(".css") {
+            "text/css"
+        } else {
+            "text/javascript"
+        };
+        assert!(
+            headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with(expected),
+            "{source}: {:?}",
+            headers[header::CONTENT_TYPE]
+        );
+        assert_eq!(
+            headers[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable",
+            "{source}"
+        );
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert!(body.len() > 10_000, "{source}");
+    }
+    let (status, _, _) = app
+        .send(
+            Request::get("/graphiql/assets/0000/secrets.txt")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let closed = TestApp::with_args(&["--graphiql", "false"]).await;
+    let (status, _, _) = closed
+        .send(Request::get("/graphiql").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// One raw request to `/graphql`: status, response content type and JSON body.
+async fn exchange(
+    app: &TestApp,
+    request: axum::http::request::Builder,
+    body: &str,
+) -> (StatusCode, String, Value) {
+    let (status, headers, bytes) = app
+        .send(request.body(Body::from(body.to_owned())).unwrap())
+        .await;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, content_type, body)
+}
+
+fn post_accepting(accept: Option<&str>) -> axum::http::request::Builder {
+    let request = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+    match accept {
+        Some(accept) => request.header(header::ACCEPT, accept),
+        None => request,
+    }
+}
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// GraphQL over HTTP, as the graphql-http audit checks it (its rule ids in comments).
+#[tokio::test]
+async fn the_response_type_follows_accept() {
+    let app = TestApp::new().await;
+    let query = json!({ "query": "{ __typename }" }).to_string();
+
+    for (accept, expected) in [
+        (Some("application/json"), "application/json"), // 4655
+        (Some(GRAPHQL_RESPONSE), GRAPHQL_RESPONSE),     // 22EB
+        (Some("*/*"), "application/json"),              // 47DE
+        (None, "application/json"),                     // 80D8
+        (
+            Some("application/graphql-response+json, application/json;q=0.9"),
+            GRAPHQL_RESPONSE,
+        ),
+        (
+            Some("application/json, application/graphql-response+json;q=0.5"),
+            "application/json",
+        ),
+    ] {
+        let (status, content_type, body) = exchange(&app, post_accepting(accept), &query).await;
+        assert_eq!(status, StatusCode::OK, "{accept:?}");
+        assert!(
+            content_type.starts_with(expected),
+            "{accept:?}: {content_type}"
+        );
+        assert!(
+            content_type.contains("charset=utf-8"),
+            "82A3: {content_type}"
+        );
+        assert_eq!(body["data"]["__typename"], "Query");
+    }
+    // BF61: a UTF-8 request with its charset named.
+    let (status, _, body) = exchange(
+        &app,
+        Request::post("/graphql").header(header::CONTENT_TYPE, "application/json; charset=utf-8"),
+        &json!({ "query": r#"{ __type(name: "Run🏃Swim🏊") { name } }"# }).to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn malformed_request_parameters_are_400() {
+    let app = TestApp::new().await;
+
+    let mut bodies = vec![
+        String::new(),                                       // A5BF
+        r#"{ "not a JSON"#.to_owned(),                       // BCF8, B7N8
+        json!({ "notquery": "{ __typename }" }).to_string(), // 423L
+        json!({ "qeury": "{ __typename }" }).to_string(),    // 3E3A, 8764
+        json!([]).to_string(),
+    ];
+    for invalid in [
+        json!({ "obj": "ect" }),
+        json!(0),
+        json!(false),
+        json!(["array"]),
+    ] {
+        bodies.push(json!({ "query": invalid }).to_string()); // LKJ0-3
+        bodies.push(json!({ "query": "{ __typename }", "operationName": invalid }).to_string()); // 6C00-3
+    }
+    for invalid in [json!("string"), json!(0), json!(false), json!(["array"])] {
+        bodies.push(json!({ "query": "{ __typename }", "variables": invalid }).to_string()); // 4760-3
+        bodies.push(json!({ "query": "{ __typename }", "extensions": invalid }).to_string()); // 58B0-3
+    }
+    for body in bodies {
+        for accept in [Some("application/json"), Some(GRAPHQL_RESPONSE), None] {
+            let (status, _, answer) = exchange(&app, post_accepting(accept), &body).await;
+            assert_eq!(
+                status,
+                StatusCode::BAD_REQUEST,
+                "{body} ({accept:?}): {answer}"
+            );
+            assert_eq!(error_code(&answer), "BAD_USER_INPUT");
+        }
+    }
+    // 9ABE: no content type at all.
+    let (status, _, _) = exchange(
+        &app,
+        Request::post("/graphql"),
+        &json!({ "query": "{ __typename }" }).to_string(),
+    )
+    .await;
+    assert!(status.is_client_error(), "{status}");
+}
+
+#[tokio::test]
+async fn optional_parameters_may_be_null_or_given() {
+    let app = TestApp::new().await;
+
+    let mut bodies = vec![
+        json!({ "query": "query Query { __typename }", "operationName": "Query" }), // B8B3, 8161
+        json!({ "query": "query Type($name: String!) { __type(name: $name) { name } }", "variables": { "name": "sometype" } }), // 28B9, 2EA1
+        json!({ "query": "{ __typename }", "extensions": { "some": "value" } }), // 1B7A, 428F
+    ];
+    for parameter in ["variables", "operationName", "extensions"] {
+        bodies.push(json!({ "query": "{ __typename }", parameter: null })); // 0220-2, 94B0-2
+    }
+    for body in bodies {
+        for accept in ["application/json", GRAPHQL_RESPONSE] {
+            let (status, _, answer) =
+                exchange(&app, post_accepting(Some(accept)), &body.to_string()).await;
+            assert_eq!(status, StatusCode::OK, "{body} ({accept}): {answer}");
+            assert!(answer.get("errors").is_none(), "{body}: {answer}");
+        }
+    }
+    // 6A70, D6D5: variables as URL-encoded JSON in a GET.
+    let uri = "/graphql?query=query%20Type(%24name%3A%20String!)%20%7B%20__type(name%3A%20%24name)%20%7B%20name%20%7D%20%7D&variables=%7B%22name%22%3A%22Region%22%7D&operationName=Type";
+    for accept in ["application/json", GRAPHQL_RESPONSE] {
+        let (status, content_type, answer) =
+            exchange(&app, Request::get(uri).header(header::ACCEPT, accept), "").await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert!(content_type.starts_with(accept));
+        assert_eq!(answer["data"]["__type"]["name"], "Region");
+    }
+    // GET parameters are checked like a POST body.
+    for uri in [
+        "/graphql",
+        "/graphql?variables=%7B%7D",
+        "/graphql?query=%7B__typename%7D&variables=%5B1%5D",
+    ] {
+        let (status, _, _) = exchange(&app, Request::get(uri), "").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn request_errors_are_400_without_data_only_for_graphql_response_json() {
+    let app = TestApp::new().await;
+    let failures = [
+        json!({ "query": "{" }),                                    // parsing
+        json!({ "query": "{ 8f31403dfe404bccbb0e835f2629c6a7 }" }), // validation
+        json!({ "query": "query CoerceFailure($id: ID!){ __typename }", "variables": { "id": null } }), // coercion
+    ];
+
+    for body in &failures {
+        // 865D, 556A, D586, 51FE, 74FF, 5E5B, 86EE
+        let (status, content_type, answer) = exchange(
+            &app,
+            post_accepting(Some(GRAPHQL_RESPONSE)),
+            &body.to_string(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+        assert!(content_type.starts_with(GRAPHQL_RESPONSE));
+        assert!(answer.get("data").is_none(), "no data entry: {answer}");
+        assert_eq!(error_code(&answer), "BAD_USER_INPUT");
+        // 572B, FDE2, 7B9B
+        let (status, _, answer) = exchange(
+            &app,
+            post_accepting(Some("application/json")),
+            &body.to_string(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}: {answer}");
+        assert!(answer.get("data").is_none(), "{answer}");
+    }
+    // A refusal by the limits is a request error too.
+    let deep = json!({ "query": "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }" });
+    let (status, _, answer) = exchange(
+        &app,
+        post_accepting(Some(GRAPHQL_RESPONSE)),
+        &deep.to_string(),
+    )
+    .await;
+    assert_eq!(
+        (status, error_code(&answer)),
+        (StatusCode::BAD_REQUEST, "QUERY_TOO_COMPLEX")
+    );
+
+    // An error while executing is no request error: there is a data entry and a 200.
+    let (status, _, answer) = exchange(
+        &app,
+        post_accepting(Some(GRAPHQL_RESPONSE)),
+        &json!({ "query": "{ bases(first: 101) { edges { cursor } } }" }).to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert!(answer.get("data").is_some(), "{answer}");
+    assert_eq!(error_code(&answer), "BAD_USER_INPUT");
 }

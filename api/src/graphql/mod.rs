@@ -1,11 +1,13 @@
 //! The GraphQL API: one folder per domain (types, inputs, queries, mutations, loaders) and
-//! the shared plumbing in `common`.
+//! the shared plumbing in `common`; `guard` stands in front of the schema for every transport.
 
 pub mod account;
 pub mod base;
 pub mod common;
+pub mod guard;
 pub mod region;
 pub mod schema;
 pub mod trainee;
 
+pub use guard::Gateway;
 pub use schema::{QihangSchema, build_schema};

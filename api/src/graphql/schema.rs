@@ -1,12 +1,13 @@
-//! The schema: every domain's queries and mutations merged, with the configured limits.
+//! The schema: every domain's queries and mutations merged. The limits on an operation's
+//! shape are checked in front of it, by [`super::guard::Gateway`].
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, Upload};
 
 use super::account::{mutation::AccountMutation, query::AccountQuery};
 use super::base::types::IncubationBaseConnection;
 use super::base::{mutation::BaseMutation, query::BaseQuery};
-use super::common::extension::ErrorCodes;
 use super::common::scalars::Decimal;
+use super::guard::limits::{MAX_DIRECTIVES, recursion_limit};
 use super::region::query::RegionQuery;
 use super::trainee::types::{IdentityRevealEntryConnection, TraineeConnection};
 use super::trainee::{mutation::TraineeMutation, query::TraineeQuery};
@@ -24,21 +25,20 @@ pub struct Mutation(AccountMutation, BaseMutation, TraineeMutation);
 /// Qihang's GraphQL schema.
 pub type QihangSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Builds the schema with limits from `config`; `state` is available to every resolver.
+/// Builds the schema for `config`; `state` is available to every resolver. No extension is
+/// registered: with any, async-graphql runs every field's resolution through the extension
+/// chain.
 pub fn build_schema(config: &Config, state: Option<AppState>) -> QihangSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(config.max_query_depth)
-        .limit_complexity(config.max_query_complexity)
-        .limit_recursive_depth(config.max_query_depth.saturating_mul(4))
-        .limit_directives(16)
+        .limit_recursive_depth(recursion_limit(config))
+        .limit_directives(MAX_DIRECTIVES)
         .register_input_type::<Decimal>()
         .register_input_type::<Upload>()
         .override_output_type_description::<IncubationBaseConnection>("A page of incubation bases.")
         .override_output_type_description::<TraineeConnection>("A page of trainees.")
         .override_output_type_description::<IdentityRevealEntryConnection>(
             "A page of the identity reveal audit log.",
-        )
-        .extension(ErrorCodes);
+        );
     if !config.introspection_enabled() {
         // Suggestions ("did you mean …") would leak the schema that introspection hides.
         builder = builder.disable_introspection().disable_suggestions();

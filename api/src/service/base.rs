@@ -73,11 +73,13 @@ pub async fn list(
     filter: &BaseFilter,
     args: PageArgs,
 ) -> ServiceResult<Page<base::Model>> {
+    validate::search_term(filter.search.as_deref())?;
     Ok(page::fetch(db, filtered(filter), base::Column::Id, args).await?)
 }
 
 /// How many bases match the filter.
 pub async fn count(db: &impl ConnectionTrait, filter: &BaseFilter) -> ServiceResult<u64> {
+    validate::search_term(filter.search.as_deref())?;
     Ok(page::count(db, filtered(filter)).await?)
 }
 

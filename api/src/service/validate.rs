@@ -1,6 +1,11 @@
 //! Small checks shared by the domains' input validation.
 
 use super::{Problems, UserErrorCode};
+use crate::error::AppError;
+
+/// Longest search term: names are far shorter, and SQLite refuses LIKE patterns over
+/// 50,000 bytes (an internal error otherwise).
+pub const MAX_SEARCH_CHARS: usize = 100;
 
 /// Trims `value` and checks it has between `min` and `max` characters (not bytes: names are
 /// Chinese). Records a problem and returns None when it does not.
@@ -54,6 +59,16 @@ pub fn contact_phone(problems: &mut Problems, field: &str, value: &str) -> Optio
     } else {
         problems.add(field, UserErrorCode::Invalid, "电话号码格式不正确");
         None
+    }
+}
+
+/// Refuses a search term longer than [`MAX_SEARCH_CHARS`] (`BAD_USER_INPUT`).
+pub fn search_term(search: Option<&str>) -> Result<(), AppError> {
+    match search {
+        Some(term) if term.trim().chars().count() > MAX_SEARCH_CHARS => Err(
+            AppError::BadUserInput(format!("搜索词最多 {MAX_SEARCH_CHARS} 个字符")),
+        ),
+        _ => Ok(()),
     }
 }
 

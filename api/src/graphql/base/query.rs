@@ -7,7 +7,7 @@ use super::inputs::BaseFilter;
 use super::types::{IncubationBase, IncubationBaseConnection};
 use crate::error::GqlResultExt;
 use crate::graphql::common::ContextExt;
-use crate::graphql::common::pagination::{TotalCount, connection, cost, page_args};
+use crate::graphql::common::pagination::{TotalCount, connection, page_args};
 use crate::service;
 
 /// Base queries.
@@ -46,7 +46,6 @@ impl BaseQuery {
     }
 
     /// The base directory, oldest first. Public.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn bases(
         &self,
         ctx: &Context<'_>,

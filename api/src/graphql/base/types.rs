@@ -6,7 +6,7 @@ use entity::base;
 use crate::error::{AppError, GqlResultExt};
 use crate::graphql::account::types::User;
 use crate::graphql::common::errors::object_payload;
-use crate::graphql::common::pagination::{KeyConnection, TotalCount, connection, cost, page_args};
+use crate::graphql::common::pagination::{KeyConnection, TotalCount, connection, page_args};
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, UserError};
 use crate::graphql::region::types::Region;
@@ -138,7 +138,6 @@ impl IncubationBase {
     /// The base's trainees you may see, in registration order: all of them for an ADMIN over
     /// the base's region and for its managers; none for others. One statement serves every
     /// base of a list.
-    #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn trainees(
         &self,
         ctx: &Context<'_>,

@@ -3,7 +3,6 @@
 
 pub mod context;
 pub mod errors;
-pub mod extension;
 pub mod loaders;
 pub mod pagination;
 pub mod scalars;

@@ -92,8 +92,8 @@ pub fn page_args(
     }
 }
 
-/// The cost of a connection field for the complexity limit: its page size times what is
-/// selected inside it.
+/// The cost of a paged list field (one that takes `first`) for the complexity limit
+/// (`guard::limits`): its page size times what is selected inside it.
 pub fn cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
     let size = first
         .or(last)

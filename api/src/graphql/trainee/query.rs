@@ -9,7 +9,7 @@ use super::types::{
 };
 use crate::error::GqlResultExt;
 use crate::graphql::common::ContextExt;
-use crate::graphql::common::pagination::{TotalCount, connection, cost, page_args};
+use crate::graphql::common::pagination::{TotalCount, connection, page_args};
 use crate::service;
 
 /// Trainee queries.
@@ -36,7 +36,6 @@ impl TraineeQuery {
 
     /// The trainees you may see, in registration order: an ADMIN those of bases in its
     /// region, a BASE_MANAGER those of its bases, a TRAINEE itself.
-    #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn trainees(
         &self,
         ctx: &Context<'_>,
@@ -62,7 +61,6 @@ impl TraineeQuery {
 
     /// The audit log of reveals of full identity numbers, oldest first. ADMIN only: reveals
     /// of trainees at bases in its region.
-    #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn identity_reveals(
         &self,
         ctx: &Context<'_>,

@@ -123,6 +123,7 @@ pub async fn list(
     filter: &TraineeFilter,
     args: PageArgs,
 ) -> ServiceResult<Page<trainee::Model>> {
+    validate::search_term(filter.search.as_deref())?;
     Ok(page::fetch(db, filtered(actor, filter), trainee::Column::Id, args).await?)
 }
 
@@ -132,6 +133,7 @@ pub async fn count(
     actor: &Actor,
     filter: &TraineeFilter,
 ) -> ServiceResult<u64> {
+    validate::search_term(filter.search.as_deref())?;
     Ok(page::count(db, filtered(actor, filter)).await?)
 }
 
