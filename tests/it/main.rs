@@ -3,9 +3,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod account;
+mod account_admin;
 mod base;
+mod login_limits;
 mod region;
 mod schema;
+mod sessions;
 mod support;
 mod trainee;
 mod trainee_import;
