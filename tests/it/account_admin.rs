@@ -191,7 +191,10 @@ async fn a_websocket_of_a_deactivated_user_is_closed() {
         .await;
 
     let (code, reason) = closed_by_server(&mut ws, Duration::from_secs(5)).await;
-    assert_eq!((code, reason.as_str()), (4401, "token revoked"));
+    assert_eq!(
+        (code, reason.as_str()),
+        (qihang::http::WS_TOKEN_EXPIRED, "token revoked")
+    );
     ws.send(Message::Close(None)).await.ok();
     server.abort();
 }

@@ -185,7 +185,7 @@ async fn a_websocket_is_closed_when_its_token_expires() {
 
     let (code, reason) = closed_by_server(&mut ws, Duration::from_secs(10)).await;
 
-    assert_eq!(code, 4401);
+    assert_eq!(code, qihang::http::WS_TOKEN_EXPIRED);
     assert_eq!(CloseCode::from(code), CloseCode::Library(4401));
     assert_eq!(reason, "token expired");
     assert!(
