@@ -10,10 +10,9 @@ mod protocol;
 
 use async_graphql::http::MultipartOptions;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql::{BatchRequest, Data, Executor, Request as GqlRequest};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql::{BatchRequest, Executor, Request as GqlRequest};
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, MatchedPath, State, WebSocketUpgrade};
+use axum::extract::{DefaultBodyLimit, MatchedPath, State};
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -26,13 +25,18 @@ use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::auth::Actor;
 use crate::graphql::common::Loaders;
-use crate::graphql::common::context::{RequestActor, RequestId};
+use crate::graphql::common::context::{ClientAddress, RequestActor, RequestId};
 use crate::graphql::{Gateway, QihangSchema};
 use crate::state::AppState;
 use crate::telemetry::HttpLabels;
 use protocol::{GRAPHQL_RESPONSE_JSON, Media, essence, get_request, graphql_response, json_batch};
+
+mod caller;
+mod ws;
+
+use caller::{authenticate, caller, client_address, refused};
+pub use ws::WS_TOKEN_EXPIRED;
 
 /// What the handlers share.
 #[derive(Clone)]
@@ -57,7 +61,7 @@ pub fn router(app: AppState, schema: QihangSchema) -> Router {
     let state = HttpState { app, schema };
     let mut router = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
-        .route("/graphql/ws", get(graphql_ws))
+        .route("/graphql/ws", get(ws::graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -152,24 +156,6 @@ fn transport_error(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
-/// The caller named by the `Authorization` header: anonymous without one; an error for a
-/// bad, expired or non-Bearer one.
-fn authenticate(app: &AppState, headers: &HeaderMap) -> RequestActor {
-    match headers.get(header::AUTHORIZATION) {
-        None => RequestActor(Ok(Actor::Anonymous)),
-        Some(value) => {
-            let token = value.to_str().ok().and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            });
-            RequestActor(match token {
-                Some(token) => app.keys.verify(token.trim()).map_err(|_| ()),
-                None => Err(()),
-            })
-        }
-    }
-}
-
 fn request_id(headers: &HeaderMap) -> RequestId {
     RequestId(
         headers
@@ -180,25 +166,32 @@ fn request_id(headers: &HeaderMap) -> RequestId {
     )
 }
 
-/// Adds the caller, fresh loaders and the request id to one GraphQL request.
+/// Adds the caller, its address, fresh loaders and the request id to one GraphQL request.
 fn prepare(
     app: &AppState,
     actor: &RequestActor,
+    client: ClientAddress,
     id: &RequestId,
     request: GqlRequest,
 ) -> GqlRequest {
     request
         .data(actor.clone())
+        .data(client)
         .data(id.clone())
         .data(Arc::new(Loaders::new(
             &app.db,
             app.config.dataloader_delay(),
-            actor.0.as_ref().unwrap_or(&Actor::Anonymous),
+            &actor.0,
         )))
 }
 
 async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) -> Response {
     let headers = request.headers().clone();
+    let client = client_address(
+        request.extensions(),
+        &headers,
+        state.app.config.trust_forwarded_for,
+    );
     let media = Media::from_accept(&headers);
     let config = &state.app.config;
     // Only uploads may be large; every other request is small JSON.
@@ -257,11 +250,14 @@ async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) ->
             return transport_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message);
         }
     };
-    let actor = authenticate(&state.app, &headers);
+    let actor = match authenticate(&state.app, &headers).await {
+        Ok(token) => caller(token.as_ref()),
+        Err(err) => return refused(err),
+    };
     let id = request_id(&headers);
     let batch = match batch {
         BatchRequest::Single(request) => {
-            BatchRequest::Single(prepare(&state.app, &actor, &id, request))
+            BatchRequest::Single(prepare(&state.app, &actor, client, &id, request))
         }
         BatchRequest::Batch(requests) => {
             if requests.len() > config.max_batch {
@@ -274,7 +270,7 @@ async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) ->
             BatchRequest::Batch(
                 requests
                     .into_iter()
-                    .map(|r| prepare(&state.app, &actor, &id, r))
+                    .map(|r| prepare(&state.app, &actor, client, &id, r))
                     .collect(),
             )
         }
@@ -324,50 +320,17 @@ async fn graphql_get(State(state): State<HttpState>, request: Request<Body>) -> 
         }
     }
     let headers = request.headers();
-    let actor = authenticate(&state.app, headers);
-    let gql = prepare(&state.app, &actor, &request_id(headers), gql);
+    let actor = match authenticate(&state.app, headers).await {
+        Ok(token) => caller(token.as_ref()),
+        Err(err) => return refused(err),
+    };
+    let client = client_address(
+        request.extensions(),
+        headers,
+        state.app.config.trust_forwarded_for,
+    );
+    let gql = prepare(&state.app, &actor, client, &request_id(headers), gql);
     graphql_response(state.schema.execute(gql).await.into(), media)
-}
-
-/// graphql-transport-ws (and the older graphql-ws). The access token goes in the
-/// `connection_init` payload as `{"Authorization": "Bearer …"}`.
-async fn graphql_ws(
-    State(state): State<HttpState>,
-    protocol: GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    let schema = state.schema.clone();
-    upgrade
-        .max_message_size(state.app.config.max_json_body_bytes)
-        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |stream| {
-            GraphQLWebSocket::new(stream, schema, protocol)
-                .on_connection_init(move |payload| async move {
-                    let mut headers = HeaderMap::new();
-                    let auth = payload
-                        .get("Authorization")
-                        .or_else(|| payload.get("authorization"))
-                        .and_then(|v| v.as_str());
-                    if let Some(value) = auth.and_then(|a| HeaderValue::from_str(a).ok()) {
-                        headers.insert(header::AUTHORIZATION, value);
-                    }
-                    let actor = authenticate(&state.app, &headers);
-                    let Ok(caller) = actor.0.clone() else {
-                        return Err(async_graphql::ErrorExtensions::extend(
-                            &crate::error::AppError::Unauthenticated,
-                        ));
-                    };
-                    let mut data = Data::default();
-                    data.insert(actor);
-                    data.insert(Arc::new(Loaders::new(
-                        &state.app.db,
-                        state.app.config.dataloader_delay(),
-                        &caller,
-                    )));
-                    Ok(data)
-                })
-                .serve()
-        })
 }
 
 /// The spreadsheet template for `importTrainees`.

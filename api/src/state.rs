@@ -1,9 +1,11 @@
-//! What every request shares: the database, keys, throttles, metrics and configuration.
+//! What every request shares: the database, keys, throttles, account states, metrics and
+//! configuration.
 
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
+use crate::auth::account_state::AccountStates;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
@@ -18,5 +20,6 @@ pub struct AppState {
     pub keys: Arc<TokenKeys>,
     pub cipher: Arc<FieldCipher>,
     pub throttle: Arc<LoginThrottle>,
+    pub accounts: Arc<AccountStates>,
     pub metrics: Arc<Metrics>,
 }

@@ -5,6 +5,7 @@ pub mod base;
 pub mod consent;
 pub mod enums;
 pub mod identity_reveal;
+pub mod login_throttle;
 pub mod refresh_token;
 pub mod region;
 pub mod service_record;

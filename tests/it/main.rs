@@ -3,12 +3,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod account;
+mod account_admin;
 mod base;
 mod fuzz;
 mod limits;
+mod login_limits;
 mod personal_data;
 mod region;
 mod schema;
+mod sessions;
 mod support;
 mod trainee;
 mod trainee_import;

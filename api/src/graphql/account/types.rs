@@ -85,6 +85,12 @@ impl User {
         }
     }
 
+    /// False once an ADMIN deactivated the account: it cannot sign in and its tokens are
+    /// refused.
+    async fn active(&self) -> bool {
+        self.0.active
+    }
+
     /// When the account was created.
     async fn created_at(&self) -> DateTime {
         self.0.created_at.into()
@@ -128,12 +134,13 @@ impl Payload for AuthPayload {
     }
 }
 
-/// Result of `createUser`.
+/// Result of `createUser`, `deactivateUser`, `reactivateUser`, `changePassword` and
+/// `resetPassword`.
 #[derive(SimpleObject)]
 pub struct UserPayload {
-    /// The created user.
+    /// The created or changed user.
     pub user: Option<User>,
-    /// Problems with the input; nothing was created.
+    /// Problems with the input; nothing was changed.
     pub user_errors: Vec<UserError>,
 }
 
