@@ -360,7 +360,7 @@ async fn graphiql() -> Html<String> {
 
 /// The spreadsheet template for `importTrainees`.
 async fn trainee_template() -> Response {
-    match crate::service::trainee::import_file::template_xlsx() {
+    match crate::service::trainee::import::template_xlsx() {
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
