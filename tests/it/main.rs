@@ -9,4 +9,5 @@ mod schema;
 mod support;
 mod trainee;
 mod trainee_import;
+mod trainee_import_rules;
 mod transport;

@@ -56,8 +56,8 @@ pub struct ImportTraineesPayload {
     pub duplicates: i32,
     /// Whether this was a dry run (nothing created).
     pub dry_run: bool,
-    /// The record of this import in `traineeImports`; null when the import was refused
-    /// before its file was read.
+    /// The record of this import in `traineeImports`; null when the import was refused as
+    /// a whole (`userErrors`). A file refused whole is recorded too, with its `refusal`.
     pub import_id: Option<ID>,
     /// Every data row with its outcome, in file order.
     pub rows: Vec<ImportRowResult>,

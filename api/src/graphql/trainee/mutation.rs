@@ -138,8 +138,9 @@ impl TraineeMutation {
     /// Registers trainees from an XLSX or CSV file into a base you govern (ADMIN in its
     /// region, or its BASE_MANAGER). A base you do not govern is `NOT_FOUND` on `baseId` and
     /// nothing else is checked; without `consentToSensitiveData` the file is not read
-    /// (`CONSENT_REQUIRED`); past `QIHANG_IMPORTS_PER_HOUR` imports in the last hour it is
-    /// `RATE_LIMITED` (with `extensions.retryAfter` in seconds). Each row is checked like
+    /// (`CONSENT_REQUIRED`); beyond the account's hourly allowance (`QIHANG_IMPORTS_PER_HOUR`,
+    /// refilled evenly over the hour) it is `RATE_LIMITED` with `extensions.retryAfter` in
+    /// seconds. Each row is checked like
     /// `registerTrainee`; duplicates inside the file and against the network are reported
     /// per row; valid rows are created together. `dryRun` creates nothing. Every import that
     /// reads its file is recorded (see `traineeImports`).

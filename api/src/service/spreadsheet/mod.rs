@@ -9,6 +9,7 @@
 //!
 //! The module knows nothing of trainees; the trainee import keeps its columns and checks.
 
+mod cell;
 mod read;
 mod read_csv;
 mod read_xlsx;
@@ -16,10 +17,13 @@ mod write;
 mod zip_guard;
 
 #[cfg(test)]
-mod tests;
+mod read_tests;
+#[cfg(test)]
+mod write_tests;
 
+pub use cell::Cell;
 pub use read::{InputColumn, Row, read};
-pub use write::{Cell, Sheet, SheetColumn, WriteError, csv, xlsx};
+pub use write::{Sheet, SheetColumn, WriteError, csv, xlsx};
 
 /// The kinds of file that can be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,7 +15,6 @@ mod record;
 mod rows;
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::sync::Arc;
 
 use entity::{ConsentSource, base, consent, trainee};
@@ -23,12 +22,11 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
     QuerySelect,
 };
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 pub use columns::{Column, template_xlsx};
 pub use limit::ImportLimiter;
-pub use record::{count_imports, imports};
+pub use record::{ImportFile, count_imports, imports};
 
 use super::{ValidRegistration, governed_base, is_unique_violation, new_rows, staff};
 use crate::auth::Actor;
@@ -36,7 +34,7 @@ use crate::crypto::FieldCipher;
 use crate::error::AppError;
 use crate::service::spreadsheet::{self, FileFormat, Limits, ReadError, Row};
 use crate::service::{ServiceError, ServiceResult, UserError, UserErrorCode, begin_write, now};
-use record::{Counts, FileFacts};
+use record::Counts;
 use rows::{check_row, column_error};
 
 /// Rows per INSERT: well under both databases' bind-parameter limits.
@@ -78,49 +76,6 @@ pub struct ImportReport {
 pub struct Permit {
     user_id: Uuid,
     base: base::Model,
-}
-
-/// An uploaded file as received: its name, its size and SHA-256 over every byte, and its
-/// content unless it is larger than the limit.
-#[derive(Debug)]
-pub struct ImportFile {
-    facts: FileFacts,
-    content: Option<Vec<u8>>,
-}
-
-impl ImportFile {
-    /// Reads an upload (blocking I/O: call it on the blocking pool), hashing all of it and
-    /// keeping at most `max_bytes`.
-    pub fn read(
-        name: Option<String>,
-        mut reader: impl Read,
-        max_bytes: usize,
-    ) -> std::io::Result<Self> {
-        let mut hasher = Sha256::new();
-        let mut content = Vec::new();
-        let mut size: u64 = 0;
-        let mut buffer = vec![0u8; 64 * 1024];
-        loop {
-            let read = reader.read(&mut buffer)?;
-            let Some(chunk) = buffer.get(..read).filter(|c| !c.is_empty()) else {
-                break;
-            };
-            hasher.update(chunk);
-            size = size.saturating_add(read as u64);
-            if content.len() <= max_bytes {
-                content.extend_from_slice(chunk);
-            }
-        }
-        let sha256 = hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        Ok(ImportFile {
-            facts: FileFacts { name, sha256, size },
-            content: (content.len() <= max_bytes).then_some(content),
-        })
-    }
 }
 
 /// Checks, in this order, that the caller may import into `base_id` (`NOT_FOUND` on
@@ -248,7 +203,7 @@ pub async fn import(
 ) -> ServiceResult<ImportReport> {
     let Permit { user_id, base } = permit;
     let base_id = base.id;
-    let facts = file.facts;
+    let (facts, content) = file.into_parts();
     let refuse = |error: ReadError| {
         let facts = &facts;
         async move {
@@ -260,7 +215,7 @@ pub async fn import(
             )
         }
     };
-    let Some(content) = file.content else {
+    let Some(content) = content else {
         return refuse(ReadError::TooLarge {
             max_bytes: limits.max_bytes,
         })

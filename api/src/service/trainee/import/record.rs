@@ -1,11 +1,15 @@
 //! The import record: written for every import that passed the scope, consent and rate
-//! checks, and listed for the staff who govern its base.
+//! checks (with the uploaded file's name, size and digest), and listed for the staff who
+//! govern its base.
+
+use std::io::Read;
 
 use entity::{Role, trainee_import};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter, Select,
 };
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::super::bases_in;
@@ -29,6 +33,54 @@ pub(super) struct Counts {
     pub created: u32,
     pub duplicates: u32,
     pub failed: u32,
+}
+
+/// An uploaded file as received: its name, its size and SHA-256 over every byte, and its
+/// content unless it is larger than the limit.
+#[derive(Debug)]
+pub struct ImportFile {
+    facts: FileFacts,
+    content: Option<Vec<u8>>,
+}
+
+impl ImportFile {
+    /// Reads an upload (blocking I/O: call it on the blocking pool), hashing all of it and
+    /// keeping at most `max_bytes`.
+    pub fn read(
+        name: Option<String>,
+        mut reader: impl Read,
+        max_bytes: usize,
+    ) -> std::io::Result<Self> {
+        let mut hasher = Sha256::new();
+        let mut content = Vec::new();
+        let mut size: u64 = 0;
+        let mut buffer = vec![0u8; 64 * 1024];
+        loop {
+            let read = reader.read(&mut buffer)?;
+            let Some(chunk) = buffer.get(..read).filter(|c| !c.is_empty()) else {
+                break;
+            };
+            hasher.update(chunk);
+            size = size.saturating_add(read as u64);
+            if content.len() <= max_bytes {
+                content.extend_from_slice(chunk);
+            }
+        }
+        let sha256 = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok(ImportFile {
+            facts: FileFacts { name, sha256, size },
+            content: (content.len() <= max_bytes).then_some(content),
+        })
+    }
+
+    /// What the record keeps of the file, and its content if within the limit.
+    pub(super) fn into_parts(self) -> (FileFacts, Option<Vec<u8>>) {
+        (self.facts, self.content)
+    }
 }
 
 /// Longest file name kept (characters).
