@@ -483,7 +483,7 @@ async fn uploads_above_the_import_limit_are_refused() {
         .upload(
             &root,
             "mutation($input: ImportTraineesInput!) { importTrainees(input: $input) { created userErrors { field code message } } }",
-            json!({ "baseId": base, "file": null }),
+            json!({ "baseId": base, "file": null, "consentToSensitiveData": true }),
             "big.csv",
             &big,
         )

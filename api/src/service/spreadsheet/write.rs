@@ -22,7 +22,7 @@ pub enum WriteError {
 /// Whether text would be taken as a formula (or a DDE command) by a spreadsheet: it starts
 /// with `=`, `+`, `-`, `@`, tab or CR (OWASP's list), or a full-width `＝＋－＠`, which
 /// Chinese Excel also accepts as formula starters.
-pub fn is_formula_like(text: &str) -> bool {
+fn is_formula_like(text: &str) -> bool {
     text.starts_with(['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'])
 }
 
@@ -113,11 +113,6 @@ impl Sheet {
     pub fn input_rows(mut self, rows: u32) -> Self {
         self.input_rows = rows;
         self
-    }
-
-    /// The rows written so far.
-    pub fn rows(&self) -> &[Vec<Cell>] {
-        &self.rows
     }
 }
 
