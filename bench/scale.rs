@@ -45,6 +45,9 @@ impl Bench {
             delay_us.to_string(),
             "--login-max-failures".to_owned(),
             "1000".to_owned(),
+            // The bench imports one file per base from one account.
+            "--imports-per-hour".to_owned(),
+            "1000000".to_owned(),
         ];
         let mut created_schema = None;
         if let Ok(url) = std::env::var("BENCH_DATABASE_URL") {
@@ -104,7 +107,7 @@ impl Bench {
 
     async fn import(&self, token: &str, base: &str, csv: &str, dry_run: bool) -> Value {
         let boundary = "bench-boundary";
-        let operations = json!({ "query": "mutation($input: ImportTraineesInput!) { importTrainees(input: $input) { created failed } }", "variables": { "input": { "baseId": base, "file": null, "dryRun": dry_run } } });
+        let operations = json!({ "query": "mutation($input: ImportTraineesInput!) { importTrainees(input: $input) { created failed } }", "variables": { "input": { "baseId": base, "file": null, "dryRun": dry_run, "consentToSensitiveData": true } } });
         let mut body = String::new();
         body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{operations}\r\n"));
         body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{{\"0\": [\"variables.input.file\"]}}\r\n"));

@@ -187,6 +187,12 @@ pub struct Config {
     /// statements instead of 1; 1 ms batches reliably in debug and release builds.
     #[arg(long, env = "QIHANG_DATALOADER_DELAY_US", default_value_t = 1000)]
     pub dataloader_delay_us: u64,
+
+    /// Trainee imports (dry runs included) one account may run per hour; the allowance
+    /// refills evenly over the hour. Bounds how many identity numbers one account can test
+    /// against the network.
+    #[arg(long, env = "QIHANG_IMPORTS_PER_HOUR", default_value = "30")]
+    pub imports_per_hour: NonZeroU32,
 }
 
 /// The secrets the server runs with, after configuration and development defaults.

@@ -335,7 +335,7 @@ async fn graphql_get(State(state): State<HttpState>, request: Request<Body>) -> 
 
 /// The spreadsheet template for `importTrainees`.
 async fn trainee_template() -> Response {
-    match crate::service::trainee::import_file::template_xlsx() {
+    match crate::service::trainee::import::template_xlsx() {
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

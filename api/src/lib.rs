@@ -25,6 +25,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::crypto::FieldCipher;
+use crate::service::trainee::import::ImportLimiter;
 use crate::state::AppState;
 use crate::telemetry::Metrics;
 
@@ -106,6 +107,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
             config.login_per_address,
         )),
         accounts,
+        import_limiter: Arc::new(ImportLimiter::per_hour(config.imports_per_hour)),
         metrics,
         config: Arc::new(config),
     };

@@ -10,6 +10,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::crypto::FieldCipher;
+use crate::service::trainee::import::ImportLimiter;
 use crate::telemetry::Metrics;
 
 /// Shared server state; cheap to clone.
@@ -21,5 +22,7 @@ pub struct AppState {
     pub cipher: Arc<FieldCipher>,
     pub throttle: Arc<LoginThrottle>,
     pub accounts: Arc<AccountStates>,
+    /// Imports per account per hour.
+    pub import_limiter: Arc<ImportLimiter>,
     pub metrics: Arc<Metrics>,
 }

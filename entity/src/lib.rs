@@ -10,6 +10,7 @@ pub mod refresh_token;
 pub mod region;
 pub mod service_record;
 pub mod trainee;
+pub mod trainee_import;
 pub mod user;
 pub mod user_base;
 

@@ -10,6 +10,7 @@ mod m20261122_000004_trainee;
 mod m20261122_000005_reveal_log_append_only;
 mod m20261123_000001_account_controls;
 mod m20261123_000002_personal_data;
+mod m20261123_000003_trainee_import;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_reveal_log_append_only::Migration),
             Box::new(m20261123_000001_account_controls::Migration),
             Box::new(m20261123_000002_personal_data::Migration),
+            Box::new(m20261123_000003_trainee_import::Migration),
         ]
     }
 }

@@ -15,5 +15,5 @@ mod sessions;
 mod support;
 mod trainee;
 mod trainee_import;
+mod trainee_import_rules;
 mod transport;
-

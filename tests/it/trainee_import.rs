@@ -9,20 +9,32 @@ use serde_json::{Value, json};
 
 use crate::support::{TestApp, error_code, id_number};
 
-const IMPORT: &str = "mutation($input: ImportTraineesInput!) { importTrainees(input: $input) { created failed dryRun rows { row traineeId userErrors { field code message } } userErrors { field code message } } }";
+pub const IMPORT: &str = "mutation($input: ImportTraineesInput!) { importTrainees(input: $input) { created failed duplicates dryRun importId rows { row traineeId userErrors { field code message } } userErrors { field code message } } }";
 
-struct Fixture {
-    app: TestApp,
-    base: String,
-    manager: String,
+pub struct Fixture {
+    pub app: TestApp,
+    /// ADMIN of 四平 (220300).
+    pub admin: String,
+    pub base: String,
+    pub manager: String,
 }
 
-async fn fixture() -> Fixture {
-    let app = TestApp::new().await;
+pub async fn fixture() -> Fixture {
+    fixture_with(&[]).await
+}
+
+/// A manager of one base in 四平 (220300), on a server with extra flags.
+pub async fn fixture_with(args: &[&str]) -> Fixture {
+    let app = TestApp::with_args(args).await;
     let admin = app.admin_of("220300").await;
     let base = app.base_in(&admin, "四平基地", "220302").await;
     let manager = app.manager_of(&admin, "importer", &[&base]).await;
-    Fixture { app, base, manager }
+    Fixture {
+        app,
+        admin,
+        base,
+        manager,
+    }
 }
 
 /// 1,000 data rows; rows listed in `bad` (data row index) carry one mistake each.
@@ -89,7 +101,7 @@ fn xlsx(rows: &[[String; 8]]) -> Vec<u8> {
     workbook.save_to_buffer().unwrap()
 }
 
-async fn trainee_count(app: &TestApp) -> u64 {
+pub async fn trainee_count(app: &TestApp) -> u64 {
     entity::trainee::Entity::find()
         .count(&app.app.state.db)
         .await
@@ -123,7 +135,7 @@ async fn a_thousand_rows_with_twenty_bad_ones_dry_run_import_and_reimport() {
         .upload(
             &f.manager,
             IMPORT,
-            json!({ "baseId": f.base, "file": null, "dryRun": true }),
+            json!({ "baseId": f.base, "file": null, "dryRun": true, "consentToSensitiveData": true }),
             "学员名单.xlsx",
             &file,
         )
@@ -151,7 +163,7 @@ async fn a_thousand_rows_with_twenty_bad_ones_dry_run_import_and_reimport() {
         .upload(
             &f.manager,
             IMPORT,
-            json!({ "baseId": f.base, "file": null }),
+            json!({ "baseId": f.base, "file": null, "consentToSensitiveData": true }),
             "学员名单.xlsx",
             &file,
         )
@@ -161,6 +173,7 @@ async fn a_thousand_rows_with_twenty_bad_ones_dry_run_import_and_reimport() {
     assert_eq!(real["failed"], 20);
     assert_eq!(trainee_count(&f.app).await, 980);
     assert!(real["rows"][0]["traineeId"].is_string());
+    assert_eq!(real["duplicates"], 0);
     let consents = entity::consent::Entity::find()
         .count(&f.app.app.state.db)
         .await
@@ -172,7 +185,7 @@ async fn a_thousand_rows_with_twenty_bad_ones_dry_run_import_and_reimport() {
         .upload(
             &f.manager,
             IMPORT,
-            json!({ "baseId": f.base, "file": null }),
+            json!({ "baseId": f.base, "file": null, "consentToSensitiveData": true }),
             "学员名单.xlsx",
             &file,
         )
@@ -180,6 +193,7 @@ async fn a_thousand_rows_with_twenty_bad_ones_dry_run_import_and_reimport() {
     let again = &again["data"]["importTrainees"];
     assert_eq!(again["created"], 0);
     assert_eq!(again["failed"], 1000);
+    assert_eq!(again["duplicates"], 980);
     let codes = codes(again);
     assert_eq!(codes.iter().filter(|(_, c)| c == "DUPLICATE").count(), 980);
     assert_eq!(codes.iter().filter(|(_, c)| c != "DUPLICATE").count(), 20);
@@ -204,7 +218,7 @@ async fn csv_with_english_headers_reports_duplicates_inside_the_file() {
         .upload(
             &f.manager,
             IMPORT,
-            json!({ "baseId": f.base, "file": null }),
+            json!({ "baseId": f.base, "file": null, "consentToSensitiveData": true }),
             "roster.csv",
             csv.as_bytes(),
         )
@@ -259,7 +273,7 @@ async fn files_that_cannot_be_imported_are_refused_whole() {
         .upload(
             &f.manager,
             IMPORT,
-            json!({ "baseId": f.base, "file": null }),
+            json!({ "baseId": f.base, "file": null, "consentToSensitiveData": true }),
             "x.csv",
             "姓名,手机号\n张三,13900000000\n".as_bytes(),
         )
@@ -278,7 +292,7 @@ async fn files_that_cannot_be_imported_are_refused_whole() {
         .upload(
             &f.manager,
             IMPORT,
-            json!({ "baseId": f.base, "file": null }),
+            json!({ "baseId": f.base, "file": null, "consentToSensitiveData": true }),
             "x.pdf",
             b"%PDF-1.4\x00\x01\x02",
         )
@@ -300,7 +314,7 @@ async fn files_that_cannot_be_imported_are_refused_whole() {
         .upload(
             &f.manager,
             IMPORT,
-            json!({ "baseId": f.base, "file": null, "dryRun": true }),
+            json!({ "baseId": f.base, "file": null, "dryRun": true, "consentToSensitiveData": true }),
             "x.csv",
             many.as_bytes(),
         )
@@ -317,7 +331,7 @@ async fn files_that_cannot_be_imported_are_refused_whole() {
         .upload(
             &f.manager,
             IMPORT,
-            json!({ "baseId": other_base, "file": null }),
+            json!({ "baseId": other_base, "file": null, "consentToSensitiveData": true }),
             "x.csv",
             good.as_bytes(),
         )
@@ -344,7 +358,7 @@ async fn only_staff_may_import() {
         .upload(
             &instructor,
             IMPORT,
-            json!({ "baseId": f.base, "file": null }),
+            json!({ "baseId": f.base, "file": null, "consentToSensitiveData": true }),
             "x.csv",
             b"a,b\n",
         )
@@ -377,8 +391,9 @@ async fn the_template_downloads_and_reads_back() {
             .unwrap()
             .starts_with("attachment")
     );
-    use qihang::service::trainee::import_file::{FileFormat, Limits, read_rows};
-    let rows = read_rows(&body, FileFormat::Xlsx, &Limits::default())
+    use qihang::service::spreadsheet::{FileFormat, Limits, Row, read};
+    use qihang::service::trainee::import::Column;
+    let rows: Vec<Row<Column>> = read(&body, FileFormat::Xlsx, &Limits::default())
         .expect("the template's headers are recognised");
     assert!(rows.is_empty());
 }

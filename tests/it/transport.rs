@@ -257,7 +257,7 @@ async fn multipart_uploads_may_use_the_larger_upload_limit() {
         .upload(
             &root,
             "mutation($input: ImportTraineesInput!) { importTrainees(input: $input) { created userErrors { field code message } } }",
-            json!({ "baseId": base, "file": null, "dryRun": true }),
+            json!({ "baseId": base, "file": null, "dryRun": true, "consentToSensitiveData": true }),
             "big.csv",
             csv.as_bytes(),
         )
@@ -545,7 +545,7 @@ async fn uploads_above_the_import_limit_are_refused() {
         .upload(
             &root,
             "mutation($input: ImportTraineesInput!) { importTrainees(input: $input) { created userErrors { field code message } } }",
-            json!({ "baseId": base, "file": null }),
+            json!({ "baseId": base, "file": null, "consentToSensitiveData": true }),
             "big.csv",
             &big,
         )

@@ -9,6 +9,7 @@ use super::base::{mutation::BaseMutation, query::BaseQuery};
 use super::common::scalars::Decimal;
 use super::guard::limits::{MAX_DIRECTIVES, recursion_limit};
 use super::region::query::RegionQuery;
+use super::trainee::imports::TraineeImportConnection;
 use super::trainee::types::{IdentityRevealEntryConnection, TraineeConnection};
 use super::trainee::{mutation::TraineeMutation, query::TraineeQuery};
 use crate::config::Config;
@@ -38,6 +39,9 @@ pub fn build_schema(config: &Config, state: Option<AppState>) -> QihangSchema {
         .override_output_type_description::<TraineeConnection>("A page of trainees.")
         .override_output_type_description::<IdentityRevealEntryConnection>(
             "A page of the identity reveal audit log.",
+        )
+        .override_output_type_description::<TraineeImportConnection>(
+            "A page of trainee import records.",
         );
     if !config.introspection_enabled() {
         // Suggestions ("did you mean …") would leak the schema that introspection hides.

@@ -5,8 +5,10 @@ pub mod account;
 pub mod base;
 pub mod categories;
 pub mod error;
+pub mod labels;
 pub mod page;
 pub mod region;
+pub mod spreadsheet;
 pub mod trainee;
 pub mod validate;
 

@@ -1,6 +1,6 @@
 //! Inputs of the trainee domain.
 
-use async_graphql::{ID, InputObject, Upload};
+use async_graphql::{ID, InputObject};
 use uuid::Uuid;
 
 use super::types::{
@@ -128,19 +128,6 @@ pub struct RevealIdentityInput {
     pub trainee_id: ID,
     /// Why the full numbers are needed (2–200 characters); kept in the audit log.
     pub reason: String,
-}
-
-/// A spreadsheet of trainees, for `importTrainees`.
-#[derive(InputObject)]
-pub struct ImportTraineesInput {
-    /// The base the trainees join (one you govern).
-    pub base_id: ID,
-    /// XLSX or CSV (UTF-8) with a header row in Chinese or English; download the template
-    /// from `GET /templates/trainees.xlsx`. At most 10 MB and 5,000 rows. Importing records
-    /// that the base holds each person's signed consent form.
-    pub file: Upload,
-    /// Check everything and write nothing.
-    pub dry_run: Option<bool>,
 }
 
 /// A service given, for `recordService`.

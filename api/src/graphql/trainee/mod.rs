@@ -1,6 +1,7 @@
 //! Trainees: registration, the scoped list, updates, transfers, reveals, imports and the
 //! "four ones" employment services.
 
+pub mod imports;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;

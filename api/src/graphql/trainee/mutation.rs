@@ -1,22 +1,21 @@
 //! Trainee mutations.
 
-use async_graphql::{Context, Object};
+use async_graphql::{Context, ErrorExtensions, Object};
 
+use super::imports::{ImportTraineesInput, ImportTraineesPayload};
 use super::inputs::{
-    ImportTraineesInput, RecordServiceInput, RegisterTraineeInput, RevealIdentityInput,
-    TransferTraineeInput, UpdateTraineeInput,
+    RecordServiceInput, RegisterTraineeInput, RevealIdentityInput, TransferTraineeInput,
+    UpdateTraineeInput,
 };
-use super::types::{
-    ImportTraineesPayload, RevealIdentityPayload, ServiceRecordPayload, TraineePayload,
-};
+use super::types::{RevealIdentityPayload, ServiceRecordPayload, TraineePayload};
 use crate::error::AppError;
 use crate::graphql::common::errors::input_id;
 use crate::graphql::common::{ContextExt, respond};
+use crate::service;
+use crate::service::spreadsheet::Limits;
 use crate::service::trainee::employment::NewService;
-use crate::service::trainee::import::ImportFile;
-use crate::service::trainee::import_file::Limits;
+use crate::service::trainee::import::{self, ImportFile};
 use crate::service::trainee::{Registration, TraineeChanges};
-use crate::service::{self, ServiceResult};
 
 /// Trainee mutations.
 #[derive(Default)]
@@ -137,9 +136,15 @@ impl TraineeMutation {
         )
     }
 
-    /// Registers trainees from an XLSX or CSV file into a base you govern. Each row is
-    /// checked like `registerTrainee`; duplicates inside the file and against the network are
-    /// reported per row; valid rows are created together. `dryRun` writes nothing.
+    /// Registers trainees from an XLSX or CSV file into a base you govern (ADMIN in its
+    /// region, or its BASE_MANAGER). A base you do not govern is `NOT_FOUND` on `baseId` and
+    /// nothing else is checked; without `consentToSensitiveData` the file is not read
+    /// (`CONSENT_REQUIRED`); beyond the account's hourly allowance (`QIHANG_IMPORTS_PER_HOUR`,
+    /// refilled evenly over the hour) it is `RATE_LIMITED` with `extensions.retryAfter` in
+    /// seconds. Each row is checked like
+    /// `registerTrainee`; duplicates inside the file and against the network are reported
+    /// per row; valid rows are created together. `dryRun` creates nothing. Every import that
+    /// reads its file is recorded (see `traineeImports`).
     async fn import_trainees(
         &self,
         ctx: &Context<'_>,
@@ -151,31 +156,31 @@ impl TraineeMutation {
             Ok(id) => id,
             Err(err) => return respond(Err(err)),
         };
+        let state = ctx.state();
+        let permit = match import::permit(
+            &state.db,
+            &state.import_limiter,
+            actor,
+            base_id,
+            input.consent_to_sensitive_data,
+        )
+        .await
+        {
+            Ok(permit) => permit,
+            Err(err) => return respond(Err(err)),
+        };
         let limits = Limits::default();
         let upload = input.file.value(ctx)?;
         let name = upload.filename.clone();
-        let content = read_upload(upload, limits.max_bytes).await;
-        let state = ctx.state();
-        let result: ServiceResult<_> = match content {
-            Ok(content) => {
-                let file = ImportFile {
-                    name: Some(&name),
-                    content: &content,
-                };
-                service::trainee::import::import(
-                    &state.db,
-                    &state.cipher,
-                    actor,
-                    base_id,
-                    file,
-                    input.dry_run.unwrap_or(false),
-                    &limits,
-                )
-                .await
-            }
-            Err(err) => Err(err),
-        };
-        respond(result)
+        let file = tokio::task::spawn_blocking(move || {
+            ImportFile::read(Some(name), upload.into_read(), limits.max_bytes)
+        })
+        .await
+        .map_err(AppError::internal)
+        .and_then(|read| read.map_err(AppError::internal))
+        .map_err(|err| err.extend())?;
+        let dry_run = input.dry_run.unwrap_or(false);
+        respond(import::import(&state.db, &state.cipher, permit, file, dry_run, limits).await)
     }
 
     /// Records one of the "four ones" employment services for a trainee you manage.
@@ -198,36 +203,4 @@ impl TraineeMutation {
         };
         respond(service::trainee::employment::record(ctx.db(), actor, new_service).await)
     }
-}
-
-/// Reads an upload into memory on the blocking pool, refusing files above `max_bytes`.
-async fn read_upload(
-    upload: async_graphql::UploadValue,
-    max_bytes: usize,
-) -> ServiceResult<Vec<u8>> {
-    use std::io::Read;
-    let too_large = move || {
-        service::UserError::input(
-            "file",
-            service::UserErrorCode::Invalid,
-            format!("文件超过 {} MB 上限", max_bytes / (1024 * 1024)),
-        )
-    };
-    if upload.size().map_err(AppError::internal)? > max_bytes as u64 {
-        return Err(too_large().into());
-    }
-    tokio::task::spawn_blocking(move || {
-        let mut content = Vec::new();
-        upload
-            .into_read()
-            .take(max_bytes as u64 + 1)
-            .read_to_end(&mut content)
-            .map_err(AppError::internal)?;
-        if content.len() > max_bytes {
-            return Err(too_large().into());
-        }
-        Ok(content)
-    })
-    .await
-    .map_err(AppError::internal)?
 }

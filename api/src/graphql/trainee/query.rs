@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use uuid::Uuid;
 
+use super::imports::{TraineeImport, TraineeImportConnection, TraineeImportFilter};
 use super::inputs::TraineeFilter;
 use super::types::{
     IdentityRevealEntry, IdentityRevealEntryConnection, Trainee, TraineeConnection,
@@ -84,5 +85,38 @@ impl TraineeQuery {
             })
         });
         Ok(connection(page, |r| r.id, IdentityRevealEntry, total))
+    }
+
+    /// The record of every trainee import (dry runs and refused files included), oldest
+    /// first; `last: n` gives the newest n. An ADMIN sees imports into bases in its region, a
+    /// BASE_MANAGER those into its own bases; other roles are `FORBIDDEN`.
+    async fn trainee_imports(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the edge to continue after.")] after: Option<String>,
+        #[graphql(
+            desc = "Page size counted back from `before` (or from the newest), at most 100."
+        )]
+        last: Option<i32>,
+        #[graphql(desc = "Cursor of the edge to continue before.")] before: Option<String>,
+        #[graphql(desc = "Conditions the imports must meet.")] filter: Option<TraineeImportFilter>,
+    ) -> async_graphql::Result<TraineeImportConnection> {
+        let actor = ctx.actor()?.clone();
+        let args = page_args(first, after, last, before).gql()?;
+        let base_id = filter.unwrap_or_default().base_id();
+        let page = service::trainee::import::imports(ctx.db(), &actor, base_id, args)
+            .await
+            .gql()?;
+        let db = ctx.db().clone();
+        let total = TotalCount::new(move || {
+            let (db, actor) = (db.clone(), actor.clone());
+            Box::pin(async move {
+                service::trainee::import::count_imports(&db, &actor, base_id)
+                    .await
+                    .gql()
+            })
+        });
+        Ok(connection(page, |r| r.id, TraineeImport, total))
     }
 }

@@ -13,7 +13,6 @@ use crate::graphql::common::{ContextExt, Payload, UserError};
 use crate::graphql::region::types::Region;
 use crate::service;
 use crate::service::trainee::Revealed;
-use crate::service::trainee::import::ImportReport;
 
 /// Disability category, from the 19th character of the certificate number.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -361,61 +360,6 @@ impl Payload for RevealIdentityPayload {
 
     fn refused(user_errors: Vec<UserError>) -> Self {
         RevealIdentityPayload {
-            user_errors,
-            ..Default::default()
-        }
-    }
-}
-
-/// The outcome of one data row of an import.
-#[derive(SimpleObject)]
-pub struct ImportRowResult {
-    /// Row number as the spreadsheet shows it (the header is row 1).
-    pub row: i32,
-    /// The created trainee (valid rows of a real run).
-    pub trainee_id: Option<ID>,
-    /// Why the row was refused; `field` is the column, e.g. `["idNumber"]`.
-    pub user_errors: Vec<UserError>,
-}
-
-/// Result of `importTrainees`.
-#[derive(SimpleObject, Default)]
-pub struct ImportTraineesPayload {
-    /// Rows created; in a dry run, rows that would be created.
-    pub created: i32,
-    /// Rows refused.
-    pub failed: i32,
-    /// Whether this was a dry run (nothing written).
-    pub dry_run: bool,
-    /// Every data row with its outcome, in file order.
-    pub rows: Vec<ImportRowResult>,
-    /// Problems with the request or the file as a whole; nothing was imported.
-    pub user_errors: Vec<UserError>,
-}
-
-impl Payload for ImportTraineesPayload {
-    type Value = ImportReport;
-
-    fn ok(report: ImportReport) -> Self {
-        ImportTraineesPayload {
-            created: i32::try_from(report.created).unwrap_or(i32::MAX),
-            failed: i32::try_from(report.failed).unwrap_or(i32::MAX),
-            dry_run: report.dry_run,
-            rows: report
-                .rows
-                .into_iter()
-                .map(|r| ImportRowResult {
-                    row: i32::try_from(r.row).unwrap_or(i32::MAX),
-                    trainee_id: r.trainee_id.map(|id| ID(id.to_string())),
-                    user_errors: r.errors.into_iter().map(Into::into).collect(),
-                })
-                .collect(),
-            user_errors: Vec::new(),
-        }
-    }
-
-    fn refused(user_errors: Vec<UserError>) -> Self {
-        ImportTraineesPayload {
             user_errors,
             ..Default::default()
         }

@@ -9,7 +9,6 @@ mod change;
 pub mod employment;
 pub mod identity;
 pub mod import;
-pub mod import_file;
 mod query;
 mod registration;
 mod reveal;
