@@ -4,6 +4,7 @@
 
 mod account;
 mod base;
+mod paging;
 mod region;
 mod schema;
 mod support;
