@@ -4,6 +4,7 @@
 
 mod account;
 mod base;
+mod ids;
 mod paging;
 mod region;
 mod schema;
