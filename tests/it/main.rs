@@ -5,6 +5,7 @@
 mod account;
 mod base;
 mod ids;
+mod lists;
 mod paging;
 mod region;
 mod schema;

@@ -3,8 +3,8 @@
 
 pub mod account;
 pub mod base;
-pub mod categories;
 pub mod error;
+pub mod lists;
 pub mod page;
 pub mod region;
 pub mod scope;

@@ -11,7 +11,6 @@ use crate::graphql::common::pagination::KeyConnection;
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, Payload, UserError};
 use crate::graphql::region::types::Region;
-use crate::service;
 use crate::service::trainee::Revealed;
 use crate::service::trainee::import::ImportReport;
 
@@ -201,11 +200,13 @@ impl Trainee {
     }
 
     /// What the trainee wants to learn.
-    async fn interests(&self) -> Vec<TrainingCategory> {
-        service::trainee::interests(&self.0)
+    async fn interests(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TrainingCategory>> {
+        let interests = ctx.loaders().trainee_interests.load_one(self.0.id).await?;
+        Ok(interests
+            .unwrap_or_default()
             .into_iter()
             .map(Into::into)
-            .collect()
+            .collect())
     }
 
     /// The base the trainee belongs to.
