@@ -1,4 +1,7 @@
 //! Types of the trainee domain.
+//!
+//! Over 400 lines for a reason: the layout keeps every output type of a domain in its
+//! `types.rs` (seven enums, four objects, four payloads), each with its descriptions.
 
 use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject};
 use entity::{identity_reveal, service_record, trainee};
