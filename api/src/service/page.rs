@@ -126,7 +126,8 @@ impl<E: EntityTrait> Order<E> {
     }
 
     /// By `key`, then `id`. `name` goes into cursors, so a cursor of one sort is refused by
-    /// another. A nullable key sorts its NULLs after every value.
+    /// another. `key` is a text (or text enum), integer, date, time or UUID column; a nullable
+    /// key sorts its NULLs after every value.
     pub fn by(name: &'static str, key: E::Column, id: E::Column) -> Self {
         Order {
             name,

@@ -17,10 +17,12 @@ pub enum Key {
     Int(i64),
     Time(chrono::DateTime<chrono::Utc>),
     Date(chrono::NaiveDate),
+    Uuid(Uuid),
 }
 
 impl Key {
-    /// The key of a column value; None for a type keys do not support.
+    /// The key of a column value; None for a type keys do not support (sort keys are text,
+    /// integers, times, dates or UUIDs).
     pub(super) fn of(value: Value) -> Option<Key> {
         Some(match value {
             Value::String(v) => v.map_or(Key::Null, Key::Text),
@@ -30,6 +32,7 @@ impl Key {
             Value::BigInt(v) => v.map_or(Key::Null, Key::Int),
             Value::ChronoDateTimeUtc(v) => v.map_or(Key::Null, Key::Time),
             Value::ChronoDate(v) => v.map_or(Key::Null, Key::Date),
+            Value::Uuid(v) => v.map_or(Key::Null, Key::Uuid),
             _ => return None,
         })
     }
@@ -41,6 +44,7 @@ impl Key {
             Key::Int(n) => (*n).into(),
             Key::Time(t) => (*t).into(),
             Key::Date(d) => (*d).into(),
+            Key::Uuid(u) => (*u).into(),
         }
     }
 }
