@@ -2,6 +2,7 @@
 //! No business rules live here; the `api` crate's services own those.
 
 pub mod base;
+pub mod base_focus_area;
 pub mod consent;
 pub mod enums;
 pub mod identity_reveal;
@@ -11,6 +12,7 @@ pub mod region;
 pub mod service_record;
 pub mod trainee;
 pub mod trainee_import;
+pub mod trainee_interest;
 pub mod user;
 pub mod user_base;
 

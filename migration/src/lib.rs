@@ -3,6 +3,7 @@
 pub use sea_orm_migration::prelude::*;
 
 pub mod cli;
+mod lists;
 mod m20261122_000001_region;
 mod m20261122_000002_account;
 mod m20261122_000003_base;
@@ -11,6 +12,7 @@ mod m20261122_000005_reveal_log_append_only;
 mod m20261123_000001_account_controls;
 mod m20261123_000002_personal_data;
 mod m20261123_000003_trainee_import;
+mod m20261123_000004_trainee_sorting_and_category_lists;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -27,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_account_controls::Migration),
             Box::new(m20261123_000002_personal_data::Migration),
             Box::new(m20261123_000003_trainee_import::Migration),
+            Box::new(m20261123_000004_trainee_sorting_and_category_lists::Migration),
         ]
     }
 }

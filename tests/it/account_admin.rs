@@ -413,6 +413,6 @@ async fn an_admin_manages_the_users_of_its_region_only() {
         .await;
     assert_eq!(
         user_errors(&malformed, "deactivateUser"),
-        [("input.userId".to_owned(), "NOT_FOUND".to_owned())]
+        [("input.userId".to_owned(), "INVALID".to_owned())]
     );
 }

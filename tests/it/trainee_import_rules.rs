@@ -342,9 +342,16 @@ async fn every_import_leaves_a_record_for_those_who_govern_its_base() {
         0,
         "another city sees none"
     );
+    let (_, malformed) = f
+        .app
+        .post(
+            json!({ "query": "query($f: TraineeImportFilter) { traineeImports(filter: $f) { totalCount } }", "variables": { "f": { "baseId": "not-an-id" } } }),
+            Some(&root),
+        )
+        .await;
     assert_eq!(
-        count(root.clone(), json!({ "baseId": "not-an-id" })).await,
-        0
+        malformed["errors"][0]["extensions"]["code"],
+        "BAD_USER_INPUT"
     );
 
     let instructor = f

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use entity::{BaseStatus, Role, TrainingCategory, base, region, user, user_base};
+use entity::{BaseStatus, Role, TrainingCategory, base, base_focus_area, region, user, user_base};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
@@ -11,9 +11,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::categories;
-use super::page::{self, Page, PageArgs};
-use super::{Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate};
+use super::lists;
+use super::page::{self, Order, Page, PageArgs};
+use super::scope::{Scope, in_region};
+use super::write::write;
+use super::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
 use crate::auth::{Actor, RegionScope};
 use crate::error::AppError;
 
@@ -25,33 +27,17 @@ pub struct BaseFilter {
     pub status: Vec<BaseStatus>,
     /// Case-insensitive substring of the name.
     pub search: Option<String>,
-}
-
-/// The training categories a base focuses on.
-pub fn focus_areas(model: &base::Model) -> Vec<TrainingCategory> {
-    categories::decode(&model.focus_areas)
-}
-
-/// Adds the region condition for `scope` on `column`.
-pub fn in_scope<E: EntityTrait>(
-    select: Select<E>,
-    column: impl ColumnTrait,
-    scope: &RegionScope,
-) -> Select<E> {
-    match scope.code_range() {
-        None => select,
-        Some((low, high)) => select.filter(column.between(low, high)),
-    }
+    /// Bases focusing on any of these categories.
+    pub focus_areas: Vec<TrainingCategory>,
 }
 
 fn filtered(filter: &BaseFilter) -> Select<base::Entity> {
     let mut select = base::Entity::find();
     if let Some(code) = filter.region_code.as_deref() {
-        select = in_scope(
-            select,
+        select = select.filter(in_region(
             base::Column::RegionCode,
             &RegionScope::of(Some(code)),
-        );
+        ));
     }
     if !filter.status.is_empty() {
         select = select.filter(base::Column::Status.is_in(filter.status.iter().copied()));
@@ -64,6 +50,12 @@ fn filtered(filter: &BaseFilter) -> Select<base::Entity> {
             ),
         );
     }
+    if !filter.focus_areas.is_empty() {
+        select = select.filter(lists::any_of::<base_focus_area::Entity>(
+            base::Column::Id,
+            &filter.focus_areas,
+        ));
+    }
     select
 }
 
@@ -71,10 +63,11 @@ fn filtered(filter: &BaseFilter) -> Select<base::Entity> {
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: &BaseFilter,
-    args: PageArgs,
+    args: &PageArgs,
 ) -> ServiceResult<Page<base::Model>> {
     validate::search_term(filter.search.as_deref())?;
-    Ok(page::fetch(db, filtered(filter), base::Column::Id, args).await?)
+    let order = Order::by_id(base::Column::Id);
+    Ok(page::fetch(db, filtered(filter), &order, args).await?)
 }
 
 /// How many bases match the filter.
@@ -100,20 +93,6 @@ pub async fn by_ids(
         .into_iter()
         .map(|b| (b.id, b))
         .collect())
-}
-
-/// Whether the caller may see who runs a base: ADMINs over its region and its own staff.
-pub fn may_see_staff(actor: &Actor, model: &base::Model) -> bool {
-    match actor {
-        Actor::User(user) => match user.role {
-            Role::Admin => {
-                RegionScope::of(user.region_code.as_deref()).contains(&model.region_code)
-            }
-            Role::BaseManager | Role::Instructor => user.base_ids.contains(&model.id),
-            Role::Trainee | Role::Partner => false,
-        },
-        Actor::Anonymous => false,
-    }
 }
 
 /// The managers of each base, for the managers loader.
@@ -181,8 +160,7 @@ pub async fn create(
     actor: &Actor,
     input: NewBase,
 ) -> ServiceResult<base::Model> {
-    actor.require_role(Role::Admin)?;
-    let scope = actor.admin_scope().ok_or(AppError::Forbidden)?;
+    let region = Scope::of(actor).admin()?;
     let mut problems = Problems::default();
     let name = validate::text(&mut problems, "name", &input.name, 1, 100);
     let address = validate::optional_text(&mut problems, "address", input.address.as_deref(), 200);
@@ -201,42 +179,47 @@ pub async fn create(
         );
     }
 
-    let txn = begin_write(db).await?;
-    let region_code = input.region_code.trim().to_owned();
-    match region::Entity::find_by_id(region_code.clone())
-        .one(&txn)
-        .await?
-    {
-        None => problems.add("regionCode", UserErrorCode::NotFound, "地区不存在"),
-        Some(_) if !scope.contains(&region_code) => return Err(AppError::Forbidden.into()),
-        Some(_) => {}
-    }
-    problems.into_result()?;
-    let (Some(name), Some(address), Some(operator), Some(contact_phone)) =
-        (name, address, operator, contact_phone)
-    else {
-        return Err(AppError::internal(anyhow::anyhow!("validated base input incomplete")).into());
-    };
-    let now = now();
-    let created = base::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        name: Set(name),
-        region_code: Set(region_code),
-        address: Set(address),
-        operator: Set(operator),
-        status: Set(input.status.unwrap_or(BaseStatus::Active)),
-        established_on: Set(input.established_on),
-        capacity: Set(input.capacity),
-        contact_phone: Set(contact_phone),
-        focus_areas: Set(categories::encode(&input.focus_areas)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(created)
+    write(db)
+        .run(async |txn| {
+            let region_code = input.region_code.trim().to_owned();
+            match region::Entity::find_by_id(region_code.clone())
+                .one(txn)
+                .await?
+            {
+                None => problems.add("regionCode", UserErrorCode::NotFound, "地区不存在"),
+                Some(_) if !region.contains(&region_code) => return Err(AppError::Forbidden.into()),
+                Some(_) => {}
+            }
+            problems.into_result()?;
+            let (Some(name), Some(address), Some(operator), Some(contact_phone)) =
+                (name, address, operator, contact_phone)
+            else {
+                return Err(
+                    AppError::internal(anyhow::anyhow!("validated base input incomplete")).into(),
+                );
+            };
+            let now = now();
+            let created = base::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                name: Set(name),
+                region_code: Set(region_code),
+                address: Set(address),
+                operator: Set(operator),
+                status: Set(input.status.unwrap_or(BaseStatus::Active)),
+                established_on: Set(input.established_on),
+                capacity: Set(input.capacity),
+                contact_phone: Set(contact_phone),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+            }
+            .insert(txn)
+            .await?;
+            lists::insert::<base_focus_area::Entity>(txn, [(created.id, input.focus_areas)])
+                .await?;
+            Ok(created)
+        })
+        .await
 }
 
 /// Updates a base the caller governs, if nobody changed it since `version` was read
@@ -246,89 +229,94 @@ pub async fn update(
     actor: &Actor,
     input: BaseChanges,
 ) -> ServiceResult<base::Model> {
-    actor.require_role(Role::Admin)?;
-    let scope = actor.admin_scope().ok_or(AppError::Forbidden)?;
-    let txn = begin_write(db).await?;
-    let existing = in_scope(
-        base::Entity::find_by_id(input.id),
-        base::Column::RegionCode,
-        &scope,
-    )
-    .one(&txn)
-    .await?;
-    let Some(existing) = existing else {
-        return Err(UserError::input("id", UserErrorCode::NotFound, "基地不存在").into());
-    };
-    if existing.version != input.version {
-        return Err(UserError::input(
-            "version",
-            UserErrorCode::StaleVersion,
-            "基地已被他人修改，请刷新后重试",
-        )
-        .into());
-    }
-
-    let mut problems = Problems::default();
-    let mut model: base::ActiveModel = existing.clone().into();
-    if let Some(name) = input.name.as_deref()
-        && let Some(name) = validate::text(&mut problems, "name", name, 1, 100)
-    {
-        model.name = Set(name);
-    }
-    if input.address.is_some()
-        && let Some(address) =
-            validate::optional_text(&mut problems, "address", input.address.as_deref(), 200)
-    {
-        model.address = Set(address);
-    }
-    if input.operator.is_some()
-        && let Some(operator) =
-            validate::optional_text(&mut problems, "operator", input.operator.as_deref(), 100)
-    {
-        model.operator = Set(operator);
-    }
-    match input.contact_phone.as_deref().map(str::trim) {
-        None => {}
-        Some("") => model.contact_phone = Set(None),
-        Some(phone) => {
-            if let Some(phone) = validate::contact_phone(&mut problems, "contactPhone", phone) {
-                model.contact_phone = Set(Some(phone));
+    let scope = Scope::of(actor);
+    scope.admin()?;
+    write(db)
+        .run(async |txn| {
+            let existing = base::Entity::find_by_id(input.id)
+                .filter(scope.governed_regions(base::Column::RegionCode))
+                .one(txn)
+                .await?;
+            let Some(existing) = existing else {
+                return Err(UserError::input("id", UserErrorCode::NotFound, "基地不存在").into());
+            };
+            if existing.version != input.version {
+                return Err(UserError::input(
+                    "version",
+                    UserErrorCode::StaleVersion,
+                    "基地已被他人修改，请刷新后重试",
+                )
+                .into());
             }
-        }
-    }
-    check_capacity(&mut problems, input.capacity);
-    if input.capacity.is_some() {
-        model.capacity = Set(input.capacity);
-    }
-    if let Some(status) = input.status {
-        model.status = Set(status);
-    }
-    if let Some(areas) = &input.focus_areas {
-        model.focus_areas = Set(categories::encode(areas));
-    }
-    problems.into_result()?;
-    model.updated_at = Set(now());
-    model.version = Set(existing.version + 1);
 
-    // The version condition makes a concurrent writer's update lose rather than overwrite.
-    let result = base::Entity::update_many()
-        .set(model)
-        .filter(base::Column::Id.eq(input.id))
-        .filter(base::Column::Version.eq(input.version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(UserError::input(
-            "version",
-            UserErrorCode::StaleVersion,
-            "基地已被他人修改，请刷新后重试",
-        )
-        .into());
-    }
-    let updated = base::Entity::find_by_id(input.id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    txn.commit().await?;
-    Ok(updated)
+            let mut problems = Problems::default();
+            let mut model: base::ActiveModel = existing.clone().into();
+            if let Some(name) = input.name.as_deref()
+                && let Some(name) = validate::text(&mut problems, "name", name, 1, 100)
+            {
+                model.name = Set(name);
+            }
+            if input.address.is_some()
+                && let Some(address) =
+                    validate::optional_text(&mut problems, "address", input.address.as_deref(), 200)
+            {
+                model.address = Set(address);
+            }
+            if input.operator.is_some()
+                && let Some(operator) = validate::optional_text(
+                    &mut problems,
+                    "operator",
+                    input.operator.as_deref(),
+                    100,
+                )
+            {
+                model.operator = Set(operator);
+            }
+            match input.contact_phone.as_deref().map(str::trim) {
+                None => {}
+                Some("") => model.contact_phone = Set(None),
+                Some(phone) => {
+                    if let Some(phone) =
+                        validate::contact_phone(&mut problems, "contactPhone", phone)
+                    {
+                        model.contact_phone = Set(Some(phone));
+                    }
+                }
+            }
+            check_capacity(&mut problems, input.capacity);
+            if input.capacity.is_some() {
+                model.capacity = Set(input.capacity);
+            }
+            if let Some(status) = input.status {
+                model.status = Set(status);
+            }
+            problems.into_result()?;
+            model.updated_at = Set(now());
+            model.version = Set(existing.version + 1);
+
+            // The version condition makes a concurrent writer's update lose rather than overwrite.
+            let result = base::Entity::update_many()
+                .set(model)
+                .filter(base::Column::Id.eq(input.id))
+                .filter(base::Column::Version.eq(input.version))
+                .exec(txn)
+                .await?;
+            if result.rows_affected != 1 {
+                return Err(UserError::input(
+                    "version",
+                    UserErrorCode::StaleVersion,
+                    "基地已被他人修改，请刷新后重试",
+                )
+                .into());
+            }
+            if let Some(areas) = &input.focus_areas {
+                lists::replace::<base_focus_area::Entity>(txn, input.id, areas).await?;
+            }
+            let updated = base::Entity::find_by_id(input.id)
+                .one(txn)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(updated)
+        })
+        .await
 }

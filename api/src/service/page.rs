@@ -1,22 +1,62 @@
-//! Keyset pagination over UUIDv7 keys. UUIDv7 is time-ordered, so ordering by id is
-//! ordering by creation, and page 10,000 costs what page 1 costs.
+//! Keyset pagination over `(sort key, id)`: page 10,000 costs what page 1 costs, ties in the
+//! sort key are broken by the id, and a page may be read forwards (`first`/`after`) or
+//! backwards (`last`/`before`) in either sort direction. Cursors are typed: they name the sort
+//! they came from, and a cursor of another sort is `BAD_USER_INPUT`.
+//!
+//! ```ignore
+//! let order = Order::by("name", trainee::Column::Name, trainee::Column::Id).direction(Direction::Desc);
+//! let page = page::fetch(db, select, &order, &args).await?;   // one page
+//! let cursor = order.cursor(&page.items[0]);                  // what the edge carries
+//! ```
+//!
+//! [`fetch_per_parent`] pages a nested connection for many parents in one statement.
 
+mod cursor;
+mod per_parent;
+
+use sea_orm::sea_query::{
+    Condition, Expr, ExprTrait, NullOrdering, Order as SqlOrder, SelectStatement, Value,
+};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, ModelTrait,
+    PaginatorTrait, QueryTrait, Select, Statement,
 };
 use uuid::Uuid;
 
-/// Which page to fetch: `limit` rows after (or before) a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub use cursor::{BY_ID, Cursor, Key};
+pub use per_parent::{count_per_parent, fetch_per_parent, per_parent_statement};
+
+use crate::error::AppError;
+
+/// Which page to fetch: `limit` rows after (or before) a cursor.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PageArgs {
-    /// The first `limit` rows with a key above `after`.
-    Forward { limit: u64, after: Option<Uuid> },
-    /// The last `limit` rows with a key below `before`.
-    Backward { limit: u64, before: Option<Uuid> },
+    /// The first `limit` rows after `after`.
+    Forward { limit: u64, after: Option<Cursor> },
+    /// The last `limit` rows before `before`.
+    Backward { limit: u64, before: Option<Cursor> },
 }
 
-/// One page of rows in ascending key order.
+impl PageArgs {
+    fn limit(&self) -> u64 {
+        match self {
+            PageArgs::Forward { limit, .. } | PageArgs::Backward { limit, .. } => *limit,
+        }
+    }
+
+    fn cursor(&self) -> Option<&Cursor> {
+        match self {
+            PageArgs::Forward { after, .. } => after.as_ref(),
+            PageArgs::Backward { before, .. } => before.as_ref(),
+        }
+    }
+
+    fn forward(&self) -> bool {
+        matches!(self, PageArgs::Forward { .. })
+    }
+}
+
+/// One page of rows in the list's order.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
     pub items: Vec<T>,
@@ -24,49 +64,225 @@ pub struct Page<T> {
     pub has_next: bool,
 }
 
-/// Fetches one page of `select` (already filtered and scoped) ordered by `key`. One extra
-/// row is read to learn whether there is more in the direction of travel.
+impl<T> Page<T> {
+    /// A page with no rows (e.g. for a parent without children).
+    pub fn empty(args: &PageArgs) -> Self {
+        Page {
+            items: Vec::new(),
+            has_previous: args.forward() && args.cursor().is_some(),
+            has_next: !args.forward() && args.cursor().is_some(),
+        }
+    }
+
+    /// Builds a page from rows read in scan order, one more than `limit` if there are more.
+    fn from_scan(mut items: Vec<T>, args: &PageArgs) -> Self {
+        let limit = usize::try_from(args.limit()).unwrap_or(usize::MAX);
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let from_cursor = args.cursor().is_some();
+        if args.forward() {
+            Page {
+                items,
+                has_previous: from_cursor,
+                has_next: more,
+            }
+        } else {
+            items.reverse();
+            Page {
+                items,
+                has_previous: more,
+                has_next: from_cursor,
+            }
+        }
+    }
+}
+
+/// Sort direction of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Direction {
+    #[default]
+    Asc,
+    Desc,
+}
+
+/// How a list is sorted: by a column (ties broken by id) or by id alone, in a direction.
+#[derive(Debug, Clone, Copy)]
+pub struct Order<E: EntityTrait> {
+    name: &'static str,
+    key: Option<E::Column>,
+    id: E::Column,
+    direction: Direction,
+}
+
+impl<E: EntityTrait> Order<E> {
+    /// By id: creation order for UUIDv7 keys. Its cursors are those of version 1 too.
+    pub fn by_id(id: E::Column) -> Self {
+        Order {
+            name: BY_ID,
+            key: None,
+            id,
+            direction: Direction::Asc,
+        }
+    }
+
+    /// By `key`, then `id`. `name` goes into cursors, so a cursor of one sort is refused by
+    /// another. `key` is a text (or text enum), integer, date, time or UUID column; a nullable
+    /// key sorts its NULLs after every value.
+    pub fn by(name: &'static str, key: E::Column, id: E::Column) -> Self {
+        Order {
+            name,
+            key: Some(key),
+            id,
+            direction: Direction::Asc,
+        }
+    }
+
+    /// The same sort in `direction`.
+    pub fn direction(mut self, direction: Direction) -> Self {
+        self.direction = direction;
+        self
+    }
+
+    /// The cursor of a row in this order.
+    pub fn cursor(&self, model: &E::Model) -> Cursor
+    where
+        E::Model: ModelTrait<Entity = E>,
+    {
+        let id = match model.get(self.id) {
+            Value::Uuid(Some(id)) => id,
+            _ => Uuid::nil(),
+        };
+        Cursor {
+            sort: self.name.to_owned(),
+            key: self.key.map(|k| Key::of(model.get(k)).unwrap_or(Key::Null)),
+            id,
+        }
+    }
+
+    /// Refuses a cursor made by another sort (or one without the key this sort needs).
+    fn check(&self, cursor: &Cursor) -> Result<(), AppError> {
+        let fits = cursor.sort == self.name && cursor.key.is_some() == self.key.is_some();
+        if fits {
+            Ok(())
+        } else {
+            Err(AppError::BadUserInput(
+                "游标（cursor）不属于当前排序，请从第一页重新开始".to_owned(),
+            ))
+        }
+    }
+
+    fn nullable(&self) -> bool {
+        self.key.is_some_and(|k| k.def().is_null())
+    }
+
+    /// Whether the rows are read in ascending order (forwards ascending or backwards
+    /// descending; a backward page is read in reverse and turned around).
+    fn ascending(&self, args: &PageArgs) -> bool {
+        (self.direction == Direction::Asc) == args.forward()
+    }
+
+    /// Rows strictly beyond `cursor` in the reading order. The `(key, id)` row-value
+    /// comparison is a range on a `(key, id)` index on both databases.
+    fn beyond(&self, cursor: &Cursor, ascending: bool) -> Condition {
+        let id_col = Expr::col(self.id.as_column_ref());
+        let id = Expr::val(cursor.id);
+        let Some(key_col) = self.key.map(|k| Expr::col(k.as_column_ref())) else {
+            return Condition::all().add(if ascending {
+                id_col.gt(id)
+            } else {
+                id_col.lt(id)
+            });
+        };
+        match (cursor.key.as_ref(), ascending) {
+            (Some(Key::Null) | None, true) => {
+                Condition::all().add(key_col.is_null()).add(id_col.gt(id))
+            }
+            (Some(Key::Null) | None, false) => Condition::any()
+                .add(
+                    Condition::all()
+                        .add(key_col.clone().is_null())
+                        .add(id_col.lt(id)),
+                )
+                .add(key_col.is_not_null()),
+            (Some(key), true) => {
+                let pair = Expr::tuple([key_col.clone(), id_col]);
+                let after = pair.gt(Expr::tuple([Expr::val(key.value()), id]));
+                if self.nullable() {
+                    Condition::any().add(after).add(key_col.is_null())
+                } else {
+                    Condition::all().add(after)
+                }
+            }
+            (Some(key), false) => {
+                let pair = Expr::tuple([key_col, id_col]);
+                Condition::all().add(pair.lt(Expr::tuple([Expr::val(key.value()), id])))
+            }
+        }
+    }
+
+    /// Adds the cursor condition, the order and the limit (one extra row) to a query.
+    fn apply(&self, query: &mut SelectStatement, args: &PageArgs) -> Result<(), AppError> {
+        let ascending = self.ascending(args);
+        if let Some(cursor) = args.cursor() {
+            self.check(cursor)?;
+            query.cond_where(self.beyond(cursor, ascending));
+        }
+        for (column, order, nulls) in self.sort_terms(ascending) {
+            let column = Expr::col(column.as_column_ref());
+            match nulls {
+                Some(nulls) => query.order_by_expr_with_nulls(column, order, nulls),
+                None => query.order_by_expr(column, order),
+            };
+        }
+        query.limit(args.limit() + 1);
+        Ok(())
+    }
+
+    /// The ORDER BY terms of the reading order. NULLS FIRST/LAST is written only for a
+    /// nullable key: on a NOT NULL key it would keep SQLite from reading the index in order.
+    fn sort_terms(&self, ascending: bool) -> Vec<(E::Column, SqlOrder, Option<NullOrdering>)> {
+        let (order, nulls) = if ascending {
+            (SqlOrder::Asc, NullOrdering::Last)
+        } else {
+            (SqlOrder::Desc, NullOrdering::First)
+        };
+        let mut terms = Vec::with_capacity(2);
+        if let Some(key) = self.key {
+            terms.push((key, order.clone(), self.nullable().then_some(nulls)));
+        }
+        terms.push((self.id, order, None));
+        terms
+    }
+}
+
+/// The statement [`fetch`] runs (for tests and EXPLAIN).
+pub fn statement<E: EntityTrait>(
+    backend: DbBackend,
+    select: Select<E>,
+    order: &Order<E>,
+    args: &PageArgs,
+) -> Result<Statement, AppError> {
+    let mut query = select.into_query();
+    order.apply(&mut query, args)?;
+    Ok(backend.build(&query))
+}
+
+/// Fetches one page of `select` (already filtered and scoped) in `order`. One extra row is
+/// read to learn whether there is more in the direction of travel.
 pub async fn fetch<E, C>(
     db: &C,
     select: Select<E>,
-    key: E::Column,
-    args: PageArgs,
-) -> Result<Page<E::Model>, DbErr>
+    order: &Order<E>,
+    args: &PageArgs,
+) -> Result<Page<E::Model>, AppError>
 where
     E: EntityTrait,
+    E::Model: FromQueryResult + ModelTrait<Entity = E>,
     C: ConnectionTrait,
 {
-    match args {
-        PageArgs::Forward { limit, after } => {
-            let mut select = select.order_by_asc(key).limit(limit + 1);
-            if let Some(after) = after {
-                select = select.filter(key.gt(after));
-            }
-            let mut items = select.all(db).await?;
-            let has_next = items.len() as u64 > limit;
-            items.truncate(limit as usize);
-            Ok(Page {
-                items,
-                has_previous: after.is_some(),
-                has_next,
-            })
-        }
-        PageArgs::Backward { limit, before } => {
-            let mut select = select.order_by_desc(key).limit(limit + 1);
-            if let Some(before) = before {
-                select = select.filter(key.lt(before));
-            }
-            let mut items = select.all(db).await?;
-            let has_previous = items.len() as u64 > limit;
-            items.truncate(limit as usize);
-            items.reverse();
-            Ok(Page {
-                items,
-                has_previous,
-                has_next: before.is_some(),
-            })
-        }
-    }
+    let statement = statement(db.get_database_backend(), select, order, args)?;
+    let rows = E::Model::find_by_statement(statement).all(db).await?;
+    Ok(Page::from_scan(rows, args))
 }
 
 /// Counts the rows of a filtered, scoped select (for `totalCount`, only when asked for).

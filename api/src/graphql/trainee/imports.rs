@@ -11,7 +11,7 @@ use crate::graphql::account::types::User;
 use crate::graphql::base::types::IncubationBase;
 use crate::graphql::common::pagination::KeyConnection;
 use crate::graphql::common::scalars::DateTime;
-use crate::graphql::common::{ContextExt, Payload, UserError};
+use crate::graphql::common::{ContextExt, Payload, UserError, ids};
 use crate::service::trainee::import::ImportReport;
 
 /// A spreadsheet of trainees, for `importTrainees`.
@@ -108,11 +108,9 @@ pub struct TraineeImportFilter {
 }
 
 impl TraineeImportFilter {
-    /// The base to filter by; a malformed id matches nothing, like an unknown one.
-    pub fn base_id(&self) -> Option<Uuid> {
-        self.base_id
-            .as_ref()
-            .map(|id| Uuid::parse_str(id).unwrap_or(Uuid::nil()))
+    /// The base to filter by; a malformed id is `BAD_USER_INPUT`, as in every filter.
+    pub fn base_id(&self) -> Result<Option<Uuid>, AppError> {
+        ids::arg_opt("filter.baseId", self.base_id.as_ref())
     }
 }
 

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use entity::{
     ConsentSource, DisabilityCategory, EducationLevel, EmploymentStatus, Gender, Residence,
-    TraineeStatus, TrainingCategory, base, consent, region, trainee,
+    TraineeStatus, TrainingCategory, base, consent, region, trainee, trainee_interest,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -14,13 +14,15 @@ use uuid::Uuid;
 
 use super::identity::{self, Certificate, IdentityNumber, Sex};
 use super::sealed::{self, Sealed, seal};
-use super::{CONSENT_PURPOSE, CONSENT_TEXT_VERSION, governs, staff};
+use super::{CONSENT_PURPOSE, CONSENT_TEXT_VERSION, staff};
 use crate::auth::{Actor, UserActor};
 use crate::crypto::FieldCipher;
 use crate::error::AppError;
-use crate::service::categories;
+use crate::service::lists;
+use crate::service::scope::Scope;
+use crate::service::write::write;
 use crate::service::{
-    Problems, ServiceError, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
+    Problems, ServiceError, ServiceResult, UserError, UserErrorCode, now, validate,
 };
 
 /// What a registration carries, from the form or from an import row.
@@ -145,15 +147,58 @@ pub(super) async fn governed_base(
     user: &UserActor,
     base_id: Uuid,
 ) -> Result<Option<base::Model>, DbErr> {
-    Ok(base::Entity::find_by_id(base_id)
+    base::Entity::find_by_id(base_id)
+        .filter(Scope::of_user(user).governed_bases(base::Column::Id))
         .one(db)
-        .await?
-        .filter(|b| governs(user, b)))
+        .await
 }
 
-/// The rows a checked registration becomes: the trainee (numbers encrypted and bound to the
-/// new row's id, the identity number blind-indexed, identity and certificate masked) and its
-/// consent record.
+/// A checked registration with its numbers sealed to the row it will become: encrypted and
+/// bound to the new row's id, the identity number blind-indexed. Sealing is CPU work, done
+/// before any transaction starts.
+pub(super) struct SealedRegistration {
+    id: Uuid,
+    registration: ValidRegistration,
+    id_number_enc: String,
+    id_number_index: String,
+    certificate_enc: String,
+    phone_enc: Option<String>,
+}
+
+impl SealedRegistration {
+    /// The blind index of the identity number, for the duplicate check.
+    pub(super) fn id_number_index(&self) -> &str {
+        &self.id_number_index
+    }
+}
+
+/// Seals a checked registration's numbers to a new row id.
+pub(super) fn seal_registration(
+    cipher: &FieldCipher,
+    registration: ValidRegistration,
+) -> ServiceResult<SealedRegistration> {
+    let id = Uuid::now_v7();
+    Ok(SealedRegistration {
+        id,
+        id_number_enc: seal(cipher, Sealed::IdNumber, id, &registration.identity.number)?,
+        id_number_index: cipher.blind_index(&registration.identity.number),
+        certificate_enc: seal(
+            cipher,
+            Sealed::Certificate,
+            id,
+            &registration.certificate.number,
+        )?,
+        phone_enc: registration
+            .phone
+            .as_deref()
+            .map(|phone| seal(cipher, Sealed::Phone, id, phone))
+            .transpose()?,
+        registration,
+    })
+}
+
+/// The rows a checked registration becomes: the trainee (numbers sealed to the new row,
+/// identity and certificate masked) and its consent record.
 pub(super) fn new_rows(
     cipher: &FieldCipher,
     recorded_by: Uuid,
@@ -161,10 +206,26 @@ pub(super) fn new_rows(
     registration: ValidRegistration,
     source: ConsentSource,
 ) -> ServiceResult<(trainee::ActiveModel, consent::ActiveModel)> {
+    sealed_rows(
+        seal_registration(cipher, registration)?,
+        recorded_by,
+        base,
+        source,
+    )
+}
+
+/// The rows of a sealed registration at `base`.
+pub(super) fn sealed_rows(
+    sealed: SealedRegistration,
+    recorded_by: Uuid,
+    base: &base::Model,
+    source: ConsentSource,
+) -> ServiceResult<(trainee::ActiveModel, consent::ActiveModel)> {
+    let registration = sealed.registration;
     let category = category_of(registration.certificate.category)
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("validated category out of range")))?;
     let now = now();
-    let id = Uuid::now_v7();
+    let id = sealed.id;
     let trainee = trainee::ActiveModel {
         id: Set(id),
         base_id: Set(base.id),
@@ -174,27 +235,14 @@ pub(super) fn new_rows(
             Sex::Female => Gender::Female,
         }),
         birth_date: Set(registration.identity.birth_date),
-        id_number_enc: Set(seal(
-            cipher,
-            Sealed::IdNumber,
-            id,
-            &registration.identity.number,
-        )?),
-        id_number_index: Set(cipher.blind_index(&registration.identity.number)),
+        id_number_enc: Set(sealed.id_number_enc),
+        id_number_index: Set(sealed.id_number_index),
         id_number_masked: Set(registration.identity.masked()),
-        certificate_enc: Set(seal(
-            cipher,
-            Sealed::Certificate,
-            id,
-            &registration.certificate.number,
-        )?),
+        certificate_enc: Set(sealed.certificate_enc),
         certificate_masked: Set(registration.certificate.masked()),
         disability_category: Set(category),
         disability_level: Set(i32::from(registration.certificate.level)),
-        phone_enc: Set(registration
-            .phone
-            .map(|phone| seal(cipher, Sealed::Phone, id, &phone))
-            .transpose()?),
+        phone_enc: Set(sealed.phone_enc),
         crypto_version: Set(sealed::CURRENT),
         region_code: Set(registration
             .region_code
@@ -203,7 +251,6 @@ pub(super) fn new_rows(
         education: Set(registration.education),
         employment_status: Set(registration.employment_status),
         status: Set(TraineeStatus::Active),
-        interests: Set(categories::encode(&registration.interests)),
         registered_at: Set(now),
         created_at: Set(now),
         updated_at: Set(now),
@@ -231,14 +278,10 @@ pub(super) fn duplicate() -> UserError {
     UserError::input("idNumber", UserErrorCode::Duplicate, "该人员已在网络中登记")
 }
 
-/// Whether someone with this identity number is registered (by blind index).
-pub(super) async fn is_registered(
-    db: &impl ConnectionTrait,
-    cipher: &FieldCipher,
-    number: &str,
-) -> Result<bool, DbErr> {
+/// Whether someone with this blind index of an identity number is registered.
+pub(super) async fn is_registered(db: &impl ConnectionTrait, index: &str) -> Result<bool, DbErr> {
     Ok(trainee::Entity::find()
-        .filter(trainee::Column::IdNumberIndex.eq(cipher.blind_index(number)))
+        .filter(trainee::Column::IdNumberIndex.eq(index))
         .one(db)
         .await?
         .is_some())
@@ -246,7 +289,8 @@ pub(super) async fn is_registered(
 
 /// Registers a trainee at a base the caller governs. Without consent nothing is looked at
 /// or stored (`CONSENT_REQUIRED`); at a base the caller does not govern (or that does not
-/// exist) the only answer is `NOT_FOUND` on `baseId`.
+/// exist) the only answer is `NOT_FOUND` on `baseId`. The numbers are sealed before the
+/// transaction starts.
 pub async fn register(
     db: &DatabaseConnection,
     cipher: &FieldCipher,
@@ -264,48 +308,51 @@ pub async fn register(
         )
         .into());
     }
-    let txn = begin_write(db).await?;
-    // The base's scope first: at a base the caller does not govern, the answer must not say
-    // whether the person is registered, so the number is not even looked up.
-    let Some(base) = governed_base(&txn, user, base_id).await? else {
-        return Err(UserError::input("baseId", UserErrorCode::NotFound, "基地不存在").into());
+    let (sealed, mut errors) = match check(&registration, now().date_naive()) {
+        Ok(valid) => (Some(seal_registration(cipher, valid)?), Vec::new()),
+        Err(errors) => (None, errors),
     };
-    let mut problems = Problems::default();
-    let checked = check(&registration, now().date_naive());
-    if let Ok(valid) = &checked {
-        if let Some(code) = &valid.region_code
-            && region::Entity::find_by_id(code.clone())
-                .one(&txn)
-                .await?
-                .is_none()
-        {
-            problems.add("regionCode", UserErrorCode::NotFound, "地区不存在");
-        }
-        if is_registered(&txn, cipher, &valid.identity.number).await? {
-            problems.push(duplicate());
-        }
-    }
-    let valid = match checked {
-        Ok(valid) => valid,
-        Err(mut errors) => {
-            errors.extend(problems.into_errors());
-            return Err(ServiceError::User(errors));
-        }
-    };
-    problems.into_result()?;
-    let (trainee, consent) = new_rows(
-        cipher,
-        user.user_id,
-        &base,
-        valid,
-        ConsentSource::Registration,
-    )?;
-    let created = match trainee.insert(&txn).await {
-        Ok(created) => created,
-        Err(err) if is_unique_violation(&err) => return Err(duplicate().into()),
-        Err(err) => return Err(err.into()),
-    };
-    consent.insert(&txn).await?;
-    txn.commit().await?;
-    Ok(created)
+    write(db)
+        .duplicate(
+            trainee::Column::IdNumberIndex,
+            "idNumber",
+            "该人员已在网络中登记",
+        )
+        .run(async |txn| {
+            // The base's scope first: at a base the caller does not govern, the answer must
+            // not say whether the person is registered, so the number is not even looked up.
+            let Some(base) = governed_base(txn, user, base_id).await? else {
+                return Err(
+                    UserError::input("baseId", UserErrorCode::NotFound, "基地不存在").into(),
+                );
+            };
+            if let Some(sealed) = &sealed {
+                if let Some(code) = &sealed.registration.region_code
+                    && region::Entity::find_by_id(code.clone())
+                        .one(txn)
+                        .await?
+                        .is_none()
+                {
+                    errors.push(UserError::input(
+                        "regionCode",
+                        UserErrorCode::NotFound,
+                        "地区不存在",
+                    ));
+                }
+                if is_registered(txn, sealed.id_number_index()).await? {
+                    errors.push(duplicate());
+                }
+            }
+            let (Some(sealed), true) = (sealed, errors.is_empty()) else {
+                return Err(ServiceError::User(errors));
+            };
+            let interests = sealed.registration.interests.clone();
+            let (trainee, consent) =
+                sealed_rows(sealed, user.user_id, &base, ConsentSource::Registration)?;
+            let created = trainee.insert(txn).await?;
+            consent.insert(txn).await?;
+            lists::insert::<trainee_interest::Entity>(txn, [(created.id, interests)]).await?;
+            Ok(created)
+        })
+        .await
 }

@@ -9,12 +9,14 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::sealed::{Sealed, open};
-use super::{bases_in, get, not_found};
-use crate::auth::Actor;
+use super::{get, not_found};
+use crate::auth::{Actor, RegionScope};
 use crate::crypto::FieldCipher;
 use crate::error::AppError;
-use crate::service::page::{self, Page, PageArgs};
-use crate::service::{Problems, ServiceResult, begin_write, now, validate};
+use crate::service::page::{self, Order, Page, PageArgs};
+use crate::service::scope::Scope;
+use crate::service::write::write;
+use crate::service::{Problems, ServiceResult, now, validate};
 
 /// The full numbers of a trainee, as revealed.
 #[derive(Debug, Clone)]
@@ -38,34 +40,42 @@ pub async fn reveal(
     }
     let mut problems = Problems::default();
     let reason = validate::text(&mut problems, "reason", reason, 2, 200);
-    let txn = begin_write(db).await?;
-    let found = get(&txn, actor, trainee_id).await?;
-    if found.is_none() {
-        problems.push(not_found("traineeId"));
-    }
-    problems.into_result()?;
-    let (Some(found), Some(reason)) = (found, reason) else {
-        return Err(
-            AppError::internal(anyhow::anyhow!("validated reveal input incomplete")).into(),
-        );
-    };
-    // A value that does not decrypt for this row is INTERNAL (logged with the row, see
-    // `open`); the transaction is dropped, so no audit record claims a reveal.
-    let revealed = Revealed {
-        id_number: open(cipher, Sealed::IdNumber, &found, &found.id_number_enc)?,
-        certificate_number: open(cipher, Sealed::Certificate, &found, &found.certificate_enc)?,
-    };
-    identity_reveal::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        trainee_id: Set(found.id),
-        revealed_by: Set(user.user_id),
-        reason: Set(reason),
-        revealed_at: Set(now()),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    tracing::info!(trainee_id = %found.id, revealed_by = %user.user_id, "identity revealed");
+    let revealed = write(db)
+        .run(async |txn| {
+            let found = get(txn, actor, trainee_id).await?;
+            if found.is_none() {
+                problems.push(not_found("traineeId"));
+            }
+            problems.into_result()?;
+            let (Some(found), Some(reason)) = (found, reason) else {
+                return Err(
+                    AppError::internal(anyhow::anyhow!("validated reveal incomplete")).into(),
+                );
+            };
+            // A value that does not decrypt for this row is INTERNAL (logged with the row, see
+            // `open`); the transaction rolls back, so no audit record claims a reveal.
+            let revealed = Revealed {
+                id_number: open(cipher, Sealed::IdNumber, &found, &found.id_number_enc)?,
+                certificate_number: open(
+                    cipher,
+                    Sealed::Certificate,
+                    &found,
+                    &found.certificate_enc,
+                )?,
+            };
+            identity_reveal::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                trainee_id: Set(found.id),
+                revealed_by: Set(user.user_id),
+                reason: Set(reason),
+                revealed_at: Set(now()),
+            }
+            .insert(txn)
+            .await?;
+            Ok(revealed)
+        })
+        .await?;
+    tracing::info!(%trainee_id, revealed_by = %user.user_id, "identity revealed");
     Ok(revealed)
 }
 
@@ -73,16 +83,14 @@ fn reveals_in_scope(
     actor: &Actor,
     trainee_id: Option<Uuid>,
 ) -> Result<Select<identity_reveal::Entity>, AppError> {
-    let scope = actor
-        .require_role(Role::Admin)
-        .map(|_| actor.admin_scope())?
-        .ok_or(AppError::Forbidden)?;
+    let scope = Scope::of(actor);
+    let region = scope.admin()?;
     let mut select = identity_reveal::Entity::find();
-    if let Some(subquery) = bases_in(&scope) {
+    if region != RegionScope::Nationwide {
         let trainees = Query::select()
             .column(trainee::Column::Id)
             .from(trainee::Entity)
-            .and_where(trainee::Column::BaseId.in_subquery(subquery))
+            .cond_where(scope.governed_bases(trainee::Column::BaseId))
             .to_owned();
         select = select.filter(identity_reveal::Column::TraineeId.in_subquery(trainees));
     }
@@ -97,10 +105,11 @@ pub async fn reveals(
     db: &impl ConnectionTrait,
     actor: &Actor,
     trainee_id: Option<Uuid>,
-    args: PageArgs,
+    args: &PageArgs,
 ) -> ServiceResult<Page<identity_reveal::Model>> {
     let select = reveals_in_scope(actor, trainee_id)?;
-    Ok(page::fetch(db, select, identity_reveal::Column::Id, args).await?)
+    let order = Order::by_id(identity_reveal::Column::Id);
+    Ok(page::fetch(db, select, &order, args).await?)
 }
 
 /// How many audit entries `reveals` would list.

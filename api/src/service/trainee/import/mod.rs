@@ -17,7 +17,7 @@ mod rows;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use entity::{ConsentSource, base, consent, trainee};
+use entity::{ConsentSource, base, consent, trainee, trainee_interest};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
     QuerySelect,
@@ -32,6 +32,7 @@ use super::{ValidRegistration, governed_base, is_unique_violation, new_rows, sta
 use crate::auth::Actor;
 use crate::crypto::FieldCipher;
 use crate::error::AppError;
+use crate::service::lists;
 use crate::service::spreadsheet::{self, FileFormat, Limits, ReadError, Row};
 use crate::service::{ServiceError, ServiceResult, UserError, UserErrorCode, begin_write, now};
 use record::Counts;
@@ -259,9 +260,10 @@ pub async fn import(
             to_create
                 .into_iter()
                 .map(|(index, registration, blind)| {
+                    let interests = registration.interests.clone();
                     let (trainee, consent) =
                         new_rows(&cipher, user_id, &base, registration, ConsentSource::Import)?;
-                    Ok((index, blind, trainee, consent))
+                    Ok((index, blind, trainee, consent, interests))
                 })
                 .collect::<ServiceResult<Vec<_>>>()
         })
@@ -270,10 +272,11 @@ pub async fn import(
     let txn = begin_write(db).await?;
     // People registered since the look-up above. On SQLite the write lock is held from
     // here, so this answer is final; on PostgreSQL the unique index catches a later one.
-    let late = registered(&txn, prepared.iter().map(|(_, blind, _, _)| blind)).await?;
+    let late = registered(&txn, prepared.iter().map(|(_, blind, _, _, _)| blind)).await?;
     let mut trainees = Vec::with_capacity(prepared.len());
     let mut consents = Vec::with_capacity(prepared.len());
-    for (index, blind, trainee, consent) in prepared {
+    let mut interests = Vec::with_capacity(prepared.len());
+    for (index, blind, trainee, consent, wanted) in prepared {
         let Some(result) = results.get_mut(index) else {
             continue;
         };
@@ -281,6 +284,9 @@ pub async fn import(
             result.errors.push(registered_elsewhere());
         } else {
             result.trainee_id = trainee.id.clone().take();
+            if let Some(id) = result.trainee_id {
+                interests.push((id, wanted));
+            }
             trainees.push(trainee);
             consents.push(consent);
         }
@@ -314,6 +320,7 @@ pub async fn import(
             .exec_without_returning(&txn)
             .await?;
     }
+    lists::insert::<trainee_interest::Entity>(&txn, interests).await?;
     let counts = counts(&results, trainees.len());
     let import_id = record::insert(&txn, base_id, user_id, false, &facts, counts, None).await?;
     txn.commit().await?;

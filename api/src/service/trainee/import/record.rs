@@ -4,7 +4,7 @@
 
 use std::io::Read;
 
-use entity::{Role, trainee_import};
+use entity::trainee_import;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter, Select,
@@ -12,10 +12,10 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::super::bases_in;
-use crate::auth::{Actor, RegionScope};
+use crate::auth::Actor;
 use crate::error::AppError;
-use crate::service::page::{self, Page, PageArgs};
+use crate::service::page::{self, Order, Page, PageArgs};
+use crate::service::scope::Scope;
 use crate::service::{ServiceResult, now};
 
 /// The file an import read, as the record keeps it.
@@ -133,20 +133,10 @@ fn in_scope(
     actor: &Actor,
     base_id: Option<Uuid>,
 ) -> Result<Select<trainee_import::Entity>, AppError> {
-    let user = actor.user()?;
-    let mut select = trainee_import::Entity::find();
-    match user.role {
-        Role::Admin => {
-            if let Some(subquery) = bases_in(&RegionScope::of(user.region_code.as_deref())) {
-                select = select.filter(trainee_import::Column::BaseId.in_subquery(subquery));
-            }
-        }
-        Role::BaseManager => {
-            select =
-                select.filter(trainee_import::Column::BaseId.is_in(user.base_ids.iter().copied()));
-        }
-        _ => return Err(AppError::Forbidden),
-    }
+    let scope = Scope::of(actor);
+    scope.staff()?;
+    let mut select =
+        trainee_import::Entity::find().filter(scope.governed_bases(trainee_import::Column::BaseId));
     if let Some(base_id) = base_id {
         select = select.filter(trainee_import::Column::BaseId.eq(base_id));
     }
@@ -158,10 +148,11 @@ pub async fn imports(
     db: &impl ConnectionTrait,
     actor: &Actor,
     base_id: Option<Uuid>,
-    args: PageArgs,
+    args: &PageArgs,
 ) -> ServiceResult<Page<trainee_import::Model>> {
     let select = in_scope(actor, base_id)?;
-    Ok(page::fetch(db, select, trainee_import::Column::Id, args).await?)
+    let order = Order::by_id(trainee_import::Column::Id);
+    Ok(page::fetch(db, select, &order, args).await?)
 }
 
 /// How many records `imports` would list.
