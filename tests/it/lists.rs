@@ -10,7 +10,7 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{Value, json};
 
 use crate::paging::explain;
-use crate::support::{BATCHING_DELAY, TestApp, id_number};
+use crate::support::{TestApp, id_number};
 
 const REGISTER: &str = "mutation($i: RegisterTraineeInput!) { registerTrainee(input: $i) { trainee { id interests } userErrors { field code message } } }";
 const CREATE_BASE: &str = "mutation($i: CreateBaseInput!) { createBase(input: $i) { base { id focusAreas } userErrors { field code message } } }";

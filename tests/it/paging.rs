@@ -8,7 +8,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 use serde_json::{Value, json};
 
-use crate::support::{BATCHING_DELAY, TestApp, error_code, id_number};
+use crate::support::{TestApp, error_code, id_number};
 
 const IMPORT: &str = "mutation($input: ImportTraineesInput!) { importTrainees(input: $input) { created userErrors { message } } }";
 const PAGE: &str = "query($first: Int, $after: String, $last: Int, $before: String, $order: TraineeOrder) { trainees(first: $first, after: $after, last: $last, before: $before, orderBy: $order) { edges { cursor node { id name registeredAt } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }";
