@@ -4,6 +4,7 @@
 pub mod account;
 pub mod base;
 pub mod categories;
+pub mod course;
 pub mod error;
 pub mod page;
 pub mod region;
