@@ -143,6 +143,16 @@ pub struct Config {
     /// statements instead of 1; 1 ms batches reliably in debug and release builds.
     #[arg(long, env = "QIHANG_DATALOADER_DELAY_US", default_value_t = 1000)]
     pub dataloader_delay_us: u64,
+
+    /// Certificate checks (`verifyCertificate`) allowed per client address and minute, so
+    /// certificate numbers cannot be guessed in bulk.
+    #[arg(
+        long,
+        env = "QIHANG_CERTIFICATE_CHECKS_PER_MINUTE",
+        default_value_t = 20,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub certificate_checks_per_minute: u32,
 }
 
 /// The secrets the server runs with, after configuration and development defaults.

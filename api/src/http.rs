@@ -1,6 +1,7 @@
 //! The HTTP surface: `/graphql` (GET for queries, POST), `/graphql/ws`, GraphiQL, health,
 //! readiness and metrics, behind request ids, tracing, CORS, compression and body limits.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -9,7 +10,7 @@ use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, Data, Request as GqlRequest};
 use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, MatchedPath, State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
@@ -25,7 +26,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::Actor;
 use crate::graphql::QihangSchema;
 use crate::graphql::common::Loaders;
-use crate::graphql::common::context::{RequestActor, RequestId};
+use crate::graphql::common::context::{ClientAddr, RequestActor, RequestId};
 use crate::state::AppState;
 use crate::telemetry::HttpLabels;
 
@@ -169,16 +170,28 @@ fn request_id(headers: &HeaderMap) -> RequestId {
     )
 }
 
-/// Adds the caller, fresh loaders and the request id to one GraphQL request.
+/// The peer address of the connection, when the server was started with connect info.
+fn client_addr(request: &Request<Body>) -> ClientAddr {
+    ClientAddr(
+        request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip()),
+    )
+}
+
+/// Adds the caller, its address, fresh loaders and the request id to one GraphQL request.
 fn prepare(
     app: &AppState,
     actor: &RequestActor,
     id: &RequestId,
+    client: ClientAddr,
     request: GqlRequest,
 ) -> GqlRequest {
     request
         .data(actor.clone())
         .data(id.clone())
+        .data(client)
         .data(Arc::new(Loaders::new(
             &app.db,
             app.config.dataloader_delay(),
@@ -188,6 +201,7 @@ fn prepare(
 
 async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) -> Response {
     let headers = request.headers().clone();
+    let client = client_addr(&request);
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -248,7 +262,7 @@ async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) ->
     let id = request_id(&headers);
     let batch = match batch {
         BatchRequest::Single(request) => {
-            BatchRequest::Single(prepare(&state.app, &actor, &id, request))
+            BatchRequest::Single(prepare(&state.app, &actor, &id, client, request))
         }
         BatchRequest::Batch(requests) => {
             if requests.len() > config.max_batch {
@@ -261,7 +275,7 @@ async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) ->
             BatchRequest::Batch(
                 requests
                     .into_iter()
-                    .map(|r| prepare(&state.app, &actor, &id, r))
+                    .map(|r| prepare(&state.app, &actor, &id, client, r))
                     .collect(),
             )
         }
@@ -304,7 +318,13 @@ async fn graphql_get(State(state): State<HttpState>, request: Request<Body>) -> 
     }
     let headers = request.headers();
     let actor = authenticate(&state.app, headers);
-    let gql = prepare(&state.app, &actor, &request_id(headers), gql);
+    let gql = prepare(
+        &state.app,
+        &actor,
+        &request_id(headers),
+        client_addr(&request),
+        gql,
+    );
     GraphQLResponse::from(state.schema.execute(gql).await).into_response()
 }
 

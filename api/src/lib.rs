@@ -20,6 +20,7 @@ use axum::Router;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
+use crate::auth::address_limit::AddressLimiter;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
@@ -96,6 +97,9 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
             Duration::from_secs(config.login_window_secs),
         )),
         metrics,
+        certificate_checks: Arc::new(AddressLimiter::per_minute(
+            config.certificate_checks_per_minute,
+        )),
         config: Arc::new(config),
     };
     let schema = graphql::build_schema(&state.config, Some(state.clone()));

@@ -114,9 +114,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if graphiql {
         tracing::info!("GraphiQL: http://{listen}/");
     }
-    axum::serve(listener, app.router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // Connect info gives handlers the client address for per-address rate limits.
+    axum::serve(
+        listener,
+        app.router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
+use crate::auth::address_limit::AddressLimiter;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
@@ -19,4 +20,6 @@ pub struct AppState {
     pub cipher: Arc<FieldCipher>,
     pub throttle: Arc<LoginThrottle>,
     pub metrics: Arc<Metrics>,
+    /// Certificate checks per client address.
+    pub certificate_checks: Arc<AddressLimiter>,
 }

@@ -2,6 +2,7 @@
 //! resulting `Actor` with its scope.
 
 pub mod actor;
+pub mod address_limit;
 pub mod password;
 pub mod refresh;
 pub mod throttle;

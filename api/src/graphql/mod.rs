@@ -4,6 +4,7 @@
 pub mod account;
 pub mod base;
 pub mod common;
+pub mod course;
 pub mod region;
 pub mod schema;
 pub mod trainee;

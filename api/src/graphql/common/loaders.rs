@@ -9,6 +9,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::Actor;
 use crate::graphql::account::loaders::{UserBasesLoader, UserLoader};
 use crate::graphql::base::loaders::{BaseLoader, BaseManagersLoader};
+use crate::graphql::course::loaders::{CourseFeaturesLoader, CourseLoader, CourseSessionsLoader};
 use crate::graphql::region::loaders::{RegionChildrenLoader, RegionLoader};
 use crate::graphql::trainee::loaders::{
     BaseTraineeCountLoader, BaseTraineesLoader, TraineeLoader, TraineeServicesLoader,
@@ -26,6 +27,9 @@ pub struct Loaders {
     pub trainee_services: DataLoader<TraineeServicesLoader>,
     pub base_trainees: DataLoader<BaseTraineesLoader>,
     pub base_trainee_counts: DataLoader<BaseTraineeCountLoader>,
+    pub courses: DataLoader<CourseLoader>,
+    pub course_features: DataLoader<CourseFeaturesLoader>,
+    pub course_sessions: DataLoader<CourseSessionsLoader>,
 }
 
 impl Loaders {
@@ -66,6 +70,9 @@ impl Loaders {
                 },
                 delay,
             ),
+            courses: loader(CourseLoader(db.clone()), delay),
+            course_features: loader(CourseFeaturesLoader(db.clone()), delay),
+            course_sessions: loader(CourseSessionsLoader(db.clone()), delay),
         }
     }
 }
