@@ -8,6 +8,7 @@ pub mod course;
 pub mod error;
 pub mod page;
 pub mod region;
+pub mod scope;
 pub mod trainee;
 pub mod validate;
 
