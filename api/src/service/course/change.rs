@@ -12,10 +12,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{course_not_found, managed, rules, stale};
-use crate::auth::{Actor, UserActor};
+use crate::auth::Actor;
 use crate::error::AppError;
+use crate::service::scope::Scope;
 use crate::service::{
-    Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, trainee, validate,
+    Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
 };
 
 /// Largest number of hours and of seats a course may have.
@@ -154,15 +155,6 @@ async fn replace_accessibility(
     Ok(())
 }
 
-/// The staff who create courses: an ADMIN or a BASE_MANAGER.
-fn course_creator(actor: &Actor) -> Result<&UserActor, AppError> {
-    let user = actor.user()?;
-    match user.role {
-        Role::Admin | Role::BaseManager => Ok(user),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
 /// Creates a course in DRAFT: at a base the caller governs, or network-wide (no base) by an
 /// ADMIN, governed by the ADMIN's region.
 pub async fn create(
@@ -170,7 +162,8 @@ pub async fn create(
     actor: &Actor,
     input: NewCourse,
 ) -> ServiceResult<course::Model> {
-    let user = course_creator(actor)?;
+    // Staff create courses: an ADMIN or a BASE_MANAGER.
+    let user = Scope::of(actor).staff()?;
     let mut problems = Problems::default();
     let title = validate::text(&mut problems, "title", &input.title, 1, 100);
     let description = validate::optional_text(
@@ -189,7 +182,7 @@ pub async fn create(
             let base = entity::base::Entity::find_by_id(base_id)
                 .one(&txn)
                 .await?
-                .filter(|b| trainee::governs(user, b));
+                .filter(|b| Scope::of(actor).governs_base(b));
             match base {
                 Some(base) => (Some(base.id), Some(base.region_code)),
                 None => {

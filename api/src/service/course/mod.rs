@@ -22,64 +22,42 @@ pub use query::{
     CourseFilter, by_ids, count, features_of, fitting, get, list, recommended, sessions_of,
 };
 
-use entity::{CourseStatus, Role, course, enrollment};
+use entity::{CourseStatus, Role, course, trainee};
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
+use uuid::Uuid;
 
+use super::scope::Scope;
 use super::{UserError, UserErrorCode};
-use crate::auth::{Actor, RegionScope};
-
-/// A condition no row meets (primary keys are never null).
-fn nothing() -> Condition {
-    Condition::all().add(course::Column::Id.is_null())
-}
+use crate::auth::Actor;
 
 /// The courses `actor` manages (edits, schedules, records attendance and completes), as a
-/// SQL condition on `course`.
+/// SQL condition on `course`: an ADMIN those its region governs (a base's course by the
+/// base's region, a network-wide one by its creator's), a BASE_MANAGER those of its bases,
+/// an INSTRUCTOR its own.
 pub fn managed(actor: &Actor) -> Condition {
-    let Actor::User(user) = actor else {
-        return nothing();
-    };
-    match user.role {
-        Role::Admin => match RegionScope::of(user.region_code.as_deref()).code_range() {
-            None => Condition::all(),
-            Some((low, high)) => {
-                Condition::all().add(course::Column::RegionCode.between(low, high))
-            }
-        },
-        Role::BaseManager => {
-            Condition::all().add(course::Column::BaseId.is_in(user.base_ids.iter().copied()))
-        }
-        Role::Instructor => Condition::all().add(course::Column::InstructorId.eq(user.user_id)),
-        Role::Trainee | Role::Partner => nothing(),
-    }
+    Scope::of(actor)
+        .grants()
+        .staff(course::Column::BaseId)
+        .staff_by_region(course::Column::RegionCode)
+        .instructor(|me| course::Column::InstructorId.eq(me.user_id))
+        .condition()
 }
 
 /// The courses `actor` may read: OPEN courses (public), those it manages, and for a TRAINEE
 /// those it takes.
 pub fn visible(actor: &Actor) -> Condition {
-    let mut condition = Condition::any()
-        .add(course::Column::Status.eq(CourseStatus::Open))
-        .add(managed(actor));
-    if let Actor::User(user) = actor
-        && user.role == Role::Trainee
-        && let Some(trainee_id) = user.trainee_id
-    {
-        condition = condition.add(
-            course::Column::Id.in_subquery(
-                Query::select()
-                    .column(enrollment::Column::CourseId)
-                    .from(enrollment::Entity)
-                    .and_where(enrollment::Column::TraineeId.eq(trainee_id))
-                    .to_owned(),
-            ),
-        );
-    }
-    condition
+    Condition::any().add(managed(actor)).add(
+        Scope::of(actor)
+            .grants()
+            .trainee(|me| course::Column::Id.in_subquery(courses_taken_by(me)))
+            .everyone(course::Column::Status.eq(CourseStatus::Open))
+            .condition(),
+    )
 }
 
 /// Ids of the courses an instructor teaches, as a subquery.
-pub fn taught_by(user_id: uuid::Uuid) -> SelectStatement {
+fn taught_by(user_id: Uuid) -> SelectStatement {
     Query::select()
         .column(course::Column::Id)
         .from(course::Entity)
@@ -87,27 +65,43 @@ pub fn taught_by(user_id: uuid::Uuid) -> SelectStatement {
         .to_owned()
 }
 
-/// The enrolments `actor` may read, as a SQL condition on `enrollment`: those of trainees it
-/// may see; for an INSTRUCTOR those of its own courses.
+/// Ids of the courses a trainee is or was enrolled in, as a subquery.
+fn courses_taken_by(trainee_id: Uuid) -> SelectStatement {
+    Query::select()
+        .column(entity::enrollment::Column::CourseId)
+        .from(entity::enrollment::Entity)
+        .and_where(entity::enrollment::Column::TraineeId.eq(trainee_id))
+        .to_owned()
+}
+
+/// Ids of the trainees enrolled (in any state) in an instructor's courses, as a subquery:
+/// the trainees an INSTRUCTOR may see.
+pub fn trainees_taught_by(user_id: Uuid) -> SelectStatement {
+    Query::select()
+        .column(entity::enrollment::Column::TraineeId)
+        .from(entity::enrollment::Entity)
+        .and_where(entity::enrollment::Column::CourseId.in_subquery(taught_by(user_id)))
+        .to_owned()
+}
+
+/// The enrolments `actor` may read, as a SQL condition on `enrollment`: staff those of the
+/// trainees of bases they govern, a TRAINEE its own, an INSTRUCTOR those of its own courses.
 pub fn enrollments_visible(actor: &Actor) -> Condition {
-    match actor {
-        Actor::User(user) if user.role == Role::Instructor => {
-            Condition::all().add(enrollment::Column::CourseId.in_subquery(taught_by(user.user_id)))
-        }
-        Actor::User(user) if user.role == Role::Trainee => match user.trainee_id {
-            Some(id) => Condition::all().add(enrollment::Column::TraineeId.eq(id)),
-            None => Condition::all().add(enrollment::Column::Id.is_null()),
-        },
-        _ => Condition::all().add(
-            enrollment::Column::TraineeId.in_subquery(
-                Query::select()
-                    .column(entity::trainee::Column::Id)
-                    .from(entity::trainee::Entity)
-                    .cond_where(super::trainee::visible(actor))
-                    .to_owned(),
-            ),
-        ),
+    use entity::enrollment::Column;
+    let scope = Scope::of(actor);
+    if matches!(scope.role(), Some(Role::Admin | Role::BaseManager)) {
+        let governed_trainees = Query::select()
+            .column(trainee::Column::Id)
+            .from(trainee::Entity)
+            .cond_where(scope.governed_bases(trainee::Column::BaseId))
+            .to_owned();
+        return Condition::all().add(Column::TraineeId.in_subquery(governed_trainees));
     }
+    scope
+        .grants()
+        .trainee(|me| Column::TraineeId.eq(me))
+        .instructor(|me| Column::CourseId.in_subquery(taught_by(me.user_id)))
+        .condition()
 }
 
 fn course_not_found(field: &str) -> UserError {

@@ -3,7 +3,8 @@
 //!
 //! Who sees a trainee is decided in SQL by [`visible`], built from the shared
 //! [`Scope`](crate::service::scope::Scope): an ADMIN the trainees of bases in its region, a
-//! BASE_MANAGER those of its bases, a TRAINEE itself, everyone else nobody.
+//! BASE_MANAGER those of its bases, a TRAINEE itself, an INSTRUCTOR the trainees enrolled in
+//! its own courses (never their personal fields), everyone else nobody.
 
 mod change;
 pub mod employment;
