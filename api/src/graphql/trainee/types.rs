@@ -10,6 +10,7 @@ use crate::graphql::common::errors::object_payload;
 use crate::graphql::common::pagination::KeyConnection;
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, Payload, UserError};
+use crate::graphql::course::types::AccessibilityFeature;
 use crate::graphql::region::types::Region;
 use crate::service;
 use crate::service::trainee::Revealed;
@@ -120,9 +121,20 @@ pub enum ServiceKind {
 /// The stored row, exposed through the `#[Object]` impl below.
 pub struct Trainee(pub trainee::Model);
 
+/// `FORBIDDEN` for a caller who sees the trainee but not its personal fields (an INSTRUCTOR).
+fn personal_fields(ctx: &Context<'_>) -> async_graphql::Result<()> {
+    if service::trainee::may_read_personal_fields(ctx.actor()?) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden.extend())
+    }
+}
+
 /// A disabled person trained at a base. Visible to ADMINs over the base's region, the base's
 /// managers and the trainee; identity and certificate numbers are masked (see
-/// `revealTraineeIdentity`).
+/// `revealTraineeIdentity`). Instructors see the trainees of their own courses, but their
+/// personal fields (`birthDate`, `idNumberMasked`, `disabilityCertificateMasked`, `phone`,
+/// `services`) give a `FORBIDDEN` error.
 #[Object]
 impl Trainee {
     /// Opaque id.
@@ -140,19 +152,27 @@ impl Trainee {
         self.0.gender.into()
     }
 
-    /// From the identity number.
-    async fn birth_date(&self) -> Date {
-        Date(self.0.birth_date)
+    /// From the identity number. Not for instructors (`FORBIDDEN`).
+    async fn birth_date(&self, ctx: &Context<'_>) -> async_graphql::Result<Date> {
+        personal_fields(ctx)?;
+        Ok(Date(self.0.birth_date))
     }
 
-    /// Identity number with the middle hidden, e.g. "220302********123X".
-    async fn id_number_masked(&self) -> &str {
-        &self.0.id_number_masked
+    /// Identity number with the middle hidden, e.g. "220302********123X". Not for
+    /// instructors (`FORBIDDEN`).
+    async fn id_number_masked(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        personal_fields(ctx)?;
+        Ok(&self.0.id_number_masked)
     }
 
-    /// Disability certificate number with the middle hidden.
-    async fn disability_certificate_masked(&self) -> &str {
-        &self.0.certificate_masked
+    /// Disability certificate number with the middle hidden. Not for instructors
+    /// (`FORBIDDEN`).
+    async fn disability_certificate_masked(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<&str> {
+        personal_fields(ctx)?;
+        Ok(&self.0.certificate_masked)
     }
 
     /// From the certificate number.
@@ -160,14 +180,26 @@ impl Trainee {
         self.0.disability_category.into()
     }
 
+    /// The accessibility a course needs to suit this trainee: any one of these features (for
+    /// SPEECH and PHYSICAL an online course suits too); empty when any course suits (MENTAL,
+    /// MULTIPLE). Shown to the trainee's instructors.
+    async fn accessibility_needs(&self) -> Vec<AccessibilityFeature> {
+        service::course::rules::fit(self.0.disability_category)
+            .features
+            .iter()
+            .map(|f| (*f).into())
+            .collect()
+    }
+
     /// 1 (most severe) to 4, from the certificate number.
     async fn disability_level(&self) -> i32 {
         self.0.disability_level
     }
 
-    /// Mainland mobile number.
-    async fn phone(&self) -> Option<&str> {
-        self.0.phone.as_deref()
+    /// Mainland mobile number. Not for instructors (`FORBIDDEN`).
+    async fn phone(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        personal_fields(ctx)?;
+        Ok(self.0.phone.as_deref())
     }
 
     /// Where the trainee lives.
@@ -218,8 +250,9 @@ impl Trainee {
             .ok_or_else(|| AppError::NotFound.extend())
     }
 
-    /// Employment services given (四个一), by date.
+    /// Employment services given (四个一), by date. Not for instructors (`FORBIDDEN`).
     async fn services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ServiceRecord>> {
+        personal_fields(ctx)?;
         let records = ctx
             .loaders()
             .trainee_services

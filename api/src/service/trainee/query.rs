@@ -35,6 +35,13 @@ pub fn visible(actor: &Actor) -> Condition {
         .condition()
 }
 
+/// Whether `actor` may read the personal fields of the trainees it sees (birth date,
+/// masked identity and certificate numbers, phone, employment services). An INSTRUCTOR sees
+/// its courses' trainees by name, category and needs only.
+pub fn may_read_personal_fields(actor: &Actor) -> bool {
+    !matches!(actor, Actor::User(user) if user.role == entity::Role::Instructor)
+}
+
 /// Filters of the trainee list; all given conditions must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct TraineeFilter {
