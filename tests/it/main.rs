@@ -4,6 +4,8 @@
 
 mod account;
 mod base;
+mod course;
+mod course_enrollment;
 mod region;
 mod schema;
 mod support;

@@ -291,7 +291,9 @@ pub async fn complete(
     }
     let credited_region = credited_region(&txn, &course, existing.trainee_id).await?;
     let now = now();
-    let number = unused_certificate_number(&txn, now.year()).await?;
+    // The year is China's, like the completion date a certificate check shows.
+    let year = (now + chrono::Duration::hours(8)).year();
+    let number = unused_certificate_number(&txn, year).await?;
     let result = enrollment::Entity::update_many()
         .col_expr(
             enrollment::Column::Status,

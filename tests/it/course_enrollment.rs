@@ -1,0 +1,721 @@
+//! Enrolment under concurrency, attendance, completion, certificates and their public
+//! check, what instructors see, the nested statement count and training person-times.
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::course::{Net, course, net, net_with};
+use crate::support::{BATCHING_DELAY, error_code};
+
+pub const ENROLL: &str = "mutation($i: EnrollInput!) { enroll(input: $i) { enrollment { id status attendedSessions course { seatsTaken } trainee { name } } userErrors { field code message } } }";
+const ATTEND: &str = "mutation($i: RecordAttendanceInput!) { recordAttendance(input: $i) { recorded userErrors { field code message } } }";
+const COMPLETE: &str = "mutation($i: CompleteEnrollmentInput!) { completeEnrollment(input: $i) { enrollment { status score completedAt certificateNumber attendedSessions } userErrors { field code message } } }";
+const DROP: &str = "mutation($i: DropEnrollmentInput!) { dropEnrollment(input: $i) { enrollment { status course { seatsTaken } } userErrors { field code message } } }";
+const VERIFY: &str = "query($n: String!) { verifyCertificate(number: $n) { certificateNumber courseTitle category baseName hours completedOn holderName } }";
+
+fn codes(payload: &Value) -> Vec<(Value, String)> {
+    payload["userErrors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].clone(), e["code"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+async fn enroll(n: &Net, token: &str, course: &str, trainee: &str) -> Value {
+    n.app
+        .data(
+            ENROLL,
+            json!({ "i": { "courseId": course, "traineeId": trainee } }),
+            Some(token),
+        )
+        .await["enroll"]
+        .clone()
+}
+
+async fn enrolled(n: &Net, token: &str, course: &str, trainee: &str) -> String {
+    let payload = enroll(n, token, course, trainee).await;
+    assert_eq!(payload["userErrors"], json!([]), "{payload}");
+    payload["enrollment"]["id"].as_str().unwrap().to_owned()
+}
+
+async fn complete(n: &Net, token: &str, enrollment: &str, score: Option<i32>) -> Value {
+    n.app
+        .data(
+            COMPLETE,
+            json!({ "i": { "enrollmentId": enrollment, "score": score } }),
+            Some(token),
+        )
+        .await["completeEnrollment"]
+        .clone()
+}
+
+async fn session(n: &Net, token: &str, course: &str, day: u32) -> String {
+    let data = n
+        .app
+        .data(
+            crate::course::ADD_SESSION,
+            json!({ "i": { "courseId": course, "startsAt": format!("2026-12-{day:02}T01:00:00Z"), "endsAt": format!("2026-12-{day:02}T03:00:00Z") } }),
+            Some(token),
+        )
+        .await;
+    assert_eq!(data["addCourseSession"]["userErrors"], json!([]), "{data}");
+    data["addCourseSession"]["session"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// A POST of a GraphQL request from a given client address, through the router.
+async fn post_from(n: &Net, address: &str, query: &str, variables: Value) -> Value {
+    let mut request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({ "query": query, "variables": variables }).to_string(),
+        ))
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(ConnectInfo(address.parse::<SocketAddr>().unwrap()));
+    let response = n.app.app.router.clone().oneshot(request).await.unwrap();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_enrolments_never_exceed_capacity() {
+    let n = net().await;
+    let mut input = course(&n.base_a, "客服培训", "ONLINE", &[]);
+    input["capacity"] = json!(25);
+    let course_id = n.open_course(&n.manager_a, input).await;
+    let mut trainees = Vec::new();
+    for i in 0..40 {
+        trainees.push(
+            n.trainee(
+                &n.manager_a,
+                &n.base_a,
+                &format!("学员{i}"),
+                "PHYSICAL",
+                &[],
+            )
+            .await,
+        );
+    }
+
+    let mut tasks = Vec::new();
+    for trainee in trainees {
+        let router = n.app.app.router.clone();
+        let token = n.manager_a.clone();
+        let body = json!({ "query": ENROLL, "variables": { "i": { "courseId": course_id, "traineeId": trainee } } });
+        tasks.push(tokio::spawn(async move {
+            let request = Request::post("/graphql")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::from(body.to_string()))
+                .unwrap();
+            let response = router.oneshot(request).await.unwrap();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            serde_json::from_slice::<Value>(&bytes).unwrap()
+        }));
+    }
+    let (mut succeeded, mut full) = (0, 0);
+    for task in tasks {
+        let body = task.await.unwrap();
+        assert!(body.get("errors").is_none(), "{body}");
+        let payload = &body["data"]["enroll"];
+        match payload["userErrors"].as_array().unwrap().as_slice() {
+            [] => succeeded += 1,
+            [error] if error["code"] == "CAPACITY_REACHED" => full += 1,
+            other => panic!("unexpected result: {other:?}"),
+        }
+    }
+    assert_eq!((succeeded, full), (25, 15));
+    let data = n
+        .app
+        .data(
+            "query($id: ID!) { course(id: $id) { seatsTaken capacity enrollments(first: 100) { totalCount } } }",
+            json!({ "id": course_id }),
+            Some(&n.manager_a),
+        )
+        .await;
+    assert_eq!(data["course"]["seatsTaken"], 25);
+    assert_eq!(data["course"]["enrollments"]["totalCount"], 25);
+}
+
+#[tokio::test]
+async fn enrolment_rules_duplicates_and_dropping() {
+    let n = net().await;
+    let mut input = course(&n.base_a, "数据标注", "ONLINE", &[]);
+    input["capacity"] = json!(1);
+    let course_id = n.open_course(&n.manager_a, input).await;
+    let first = n
+        .trainee(&n.manager_a, &n.base_a, "王小明", "VISUAL", &[])
+        .await;
+    let second = n
+        .trainee(&n.manager_a, &n.base_a, "李四", "VISUAL", &[])
+        .await;
+    let at_b = n
+        .trainee(&n.manager_b, &n.base_b, "赵五", "VISUAL", &[])
+        .await;
+
+    let ok = enroll(&n, &n.manager_a, &course_id, &first).await;
+    assert_eq!(ok["userErrors"], json!([]));
+    assert_eq!(ok["enrollment"]["status"], "ENROLLED");
+    assert_eq!(ok["enrollment"]["course"]["seatsTaken"], 1);
+    assert_eq!(ok["enrollment"]["trainee"]["name"], "王小明");
+    let enrollment = ok["enrollment"]["id"].as_str().unwrap().to_owned();
+    for (case, token, trainee, field, code) in [
+        ("twice", &n.manager_a, &first, "traineeId", "DUPLICATE"),
+        (
+            "full",
+            &n.manager_a,
+            &second,
+            "courseId",
+            "CAPACITY_REACHED",
+        ),
+        (
+            "another base's trainee",
+            &n.manager_b,
+            &at_b,
+            "courseId",
+            "INVALID",
+        ),
+        (
+            "a trainee out of scope",
+            &n.manager_b,
+            &first,
+            "traineeId",
+            "NOT_FOUND",
+        ),
+    ] {
+        let refused = enroll(&n, token, &course_id, trainee).await;
+        assert_eq!(
+            codes(&refused),
+            [(json!(["input", field]), code.to_owned())],
+            "{case}"
+        );
+    }
+    // Dropping frees the seat; a dropped enrolment cannot be dropped again.
+    let dropped = n
+        .app
+        .data(
+            DROP,
+            json!({ "i": { "enrollmentId": enrollment, "reason": "时间冲突" } }),
+            Some(&n.manager_a),
+        )
+        .await["dropEnrollment"]
+        .clone();
+    assert_eq!(dropped["enrollment"]["status"], "DROPPED");
+    assert_eq!(dropped["enrollment"]["course"]["seatsTaken"], 0);
+    let again = n
+        .app
+        .data(
+            DROP,
+            json!({ "i": { "enrollmentId": enrollment } }),
+            Some(&n.manager_a),
+        )
+        .await["dropEnrollment"]
+        .clone();
+    assert_eq!(
+        codes(&again),
+        [(json!(["input", "enrollmentId"]), "INVALID_STATE".to_owned())]
+    );
+    let freed = enroll(&n, &n.manager_a, &course_id, &second).await;
+    assert_eq!(freed["userErrors"], json!([]));
+    // A DRAFT course takes nobody; an instructor enrols nobody.
+    let draft = n
+        .create(&n.manager_a, course(&n.base_a, "草稿", "ONLINE", &[]))
+        .await["course"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let refused = enroll(&n, &n.manager_a, &draft, &first).await;
+    assert_eq!(
+        codes(&refused),
+        [(json!(["input", "courseId"]), "INVALID_STATE".to_owned())]
+    );
+    let body = n
+        .app
+        .gql(
+            ENROLL,
+            json!({ "i": { "courseId": course_id, "traineeId": first } }),
+            Some(&n.instructor),
+        )
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn a_trainee_enrols_itself_in_a_network_wide_course() {
+    let n = net().await;
+    let network = n
+        .open_course(
+            &n.admin,
+            json!({ "title": "数字素养（全网）", "category": "DIGITAL_LITERACY", "deliveryMode": "ONLINE", "hours": 8 }),
+        )
+        .await;
+    let me = n
+        .trainee(&n.manager_b, &n.base_b, "孙六", "SPEECH", &[])
+        .await;
+    let someone = n
+        .trainee(&n.manager_b, &n.base_b, "周七", "SPEECH", &[])
+        .await;
+    let (token, _) = n
+        .app
+        .user_with(
+            &n.admin,
+            json!({ "login": "sunliu", "password": "trainee-password-123", "displayName": "孙六", "role": "TRAINEE", "traineeId": me }),
+        )
+        .await;
+    let mine = enroll(&n, &token, &network, &me).await;
+    assert_eq!(mine["userErrors"], json!([]), "{mine}");
+    let other = enroll(&n, &token, &network, &someone).await;
+    assert_eq!(
+        codes(&other),
+        [(json!(["input", "traineeId"]), "NOT_FOUND".to_owned())]
+    );
+    let data = n
+        .app
+        .data(
+            "query($id: ID!) { trainee(id: $id) { enrollments(first: 5) { totalCount edges { node { status course { title base { id } } } } } } }",
+            json!({ "id": me }),
+            Some(&token),
+        )
+        .await;
+    let enrollments = &data["trainee"]["enrollments"];
+    assert_eq!(enrollments["totalCount"], 1);
+    assert_eq!(
+        enrollments["edges"][0]["node"]["course"],
+        json!({ "title": "数字素养（全网）", "base": null })
+    );
+}
+
+#[tokio::test]
+async fn attendance_counts_once_and_completion_issues_one_unique_certificate() {
+    let n = net().await;
+    let mut input = course(&n.base_a, "有声读物配音", "ONLINE", &["AUDIO_DESCRIPTION"]);
+    input["instructorId"] = json!(n.instructor_id);
+    let course_id = n.open_course(&n.manager_a, input).await;
+    let mut trainees = Vec::new();
+    for name in ["王小明", "李四", "欧阳小明"] {
+        trainees.push(
+            n.trainee(&n.manager_a, &n.base_a, name, "VISUAL", &["VOICE_WORK"])
+                .await,
+        );
+    }
+    let outsider = n
+        .trainee(&n.manager_a, &n.base_a, "未报名", "VISUAL", &[])
+        .await;
+    let mut enrollments = Vec::new();
+    for trainee in &trainees {
+        enrollments.push(enrolled(&n, &n.manager_a, &course_id, trainee).await);
+    }
+    let first_session = session(&n, &n.instructor, &course_id, 1).await;
+    let second_session = session(&n, &n.instructor, &course_id, 2).await;
+
+    // The instructor records attendance; the outsider and a malformed id are reported.
+    let attend =
+        |session: &str, ids: Vec<&str>| json!({ "i": { "sessionId": session, "traineeIds": ids } });
+    let recorded = n
+        .app
+        .data(
+            ATTEND,
+            attend(
+                &first_session,
+                vec![&trainees[0], &trainees[1], &outsider, "not-an-id"],
+            ),
+            Some(&n.instructor),
+        )
+        .await["recordAttendance"]
+        .clone();
+    assert_eq!(recorded["recorded"], 2);
+    assert_eq!(
+        codes(&recorded),
+        [
+            (json!(["input", "traineeIds", "2"]), "NOT_FOUND".to_owned()),
+            (json!(["input", "traineeIds", "3"]), "NOT_FOUND".to_owned()),
+        ]
+    );
+    // The same session again counts once.
+    let again = n
+        .app
+        .data(
+            ATTEND,
+            attend(&first_session, vec![&trainees[0], &trainees[0]]),
+            Some(&n.manager_a),
+        )
+        .await["recordAttendance"]
+        .clone();
+    assert_eq!(again["recorded"], 1);
+    assert_eq!(again["userErrors"], json!([]));
+    n.app
+        .data(
+            ATTEND,
+            attend(&second_session, vec![&trainees[0]]),
+            Some(&n.instructor),
+        )
+        .await;
+    // Nobody enrolled in the list: nothing recorded.
+    let none = n
+        .app
+        .data(
+            ATTEND,
+            attend(&second_session, vec![&outsider]),
+            Some(&n.instructor),
+        )
+        .await["recordAttendance"]
+        .clone();
+    assert_eq!(none["recorded"], 0);
+    // Another base's manager cannot see the session.
+    let foreign = n
+        .app
+        .data(
+            ATTEND,
+            attend(&first_session, vec![&trainees[0]]),
+            Some(&n.manager_b),
+        )
+        .await["recordAttendance"]
+        .clone();
+    assert_eq!(
+        codes(&foreign),
+        [(json!(["input", "sessionId"]), "NOT_FOUND".to_owned())]
+    );
+
+    // Completion: a score out of range is refused, then once only.
+    let bad = complete(&n, &n.instructor, &enrollments[0], Some(101)).await;
+    assert_eq!(
+        codes(&bad),
+        [(json!(["input", "score"]), "INVALID".to_owned())]
+    );
+    let done = complete(&n, &n.instructor, &enrollments[0], Some(92)).await;
+    assert_eq!(done["userErrors"], json!([]), "{done}");
+    let e = &done["enrollment"];
+    assert_eq!(e["status"], "COMPLETED");
+    assert_eq!(e["score"], 92);
+    assert_eq!(e["attendedSessions"], 2);
+    assert!(e["completedAt"].is_string());
+    let twice = complete(&n, &n.instructor, &enrollments[0], Some(95)).await;
+    assert_eq!(
+        codes(&twice),
+        [(json!(["input", "enrollmentId"]), "INVALID_STATE".to_owned())]
+    );
+    let mut numbers = vec![e["certificateNumber"].as_str().unwrap().to_owned()];
+    for enrollment in &enrollments[1..] {
+        let done = complete(&n, &n.manager_a, enrollment, None).await;
+        assert_eq!(done["userErrors"], json!([]));
+        numbers.push(
+            done["enrollment"]["certificateNumber"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let year = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y")
+        .to_string();
+    for number in &numbers {
+        let parts: Vec<&str> = number.split('-').collect();
+        assert_eq!(parts.len(), 4, "{number}");
+        assert_eq!(parts[0], "QH");
+        assert_eq!(parts[1], year);
+        assert!(
+            parts[2..].iter().all(|p| p.len() == 4
+                && p.chars()
+                    .all(|c| "23456789ABCDEFGHJKMNPQRSTWXYZ".contains(c))),
+            "{number}"
+        );
+    }
+    let mut unique = numbers.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), numbers.len());
+    // A completed enrolment cannot be dropped.
+    let drop = n
+        .app
+        .data(
+            DROP,
+            json!({ "i": { "enrollmentId": enrollments[0] } }),
+            Some(&n.manager_a),
+        )
+        .await["dropEnrollment"]
+        .clone();
+    assert_eq!(
+        codes(&drop),
+        [(json!(["input", "enrollmentId"]), "INVALID_STATE".to_owned())]
+    );
+
+    // Anyone can check a certificate: the training and a masked name, nothing more.
+    let check = n
+        .app
+        .data(VERIFY, json!({ "n": numbers[0].to_lowercase() }), None)
+        .await;
+    assert_eq!(
+        check["verifyCertificate"],
+        json!({
+            "certificateNumber": numbers[0], "courseTitle": "有声读物配音", "category": "SHORT_VIDEO",
+            "baseName": "铁西基地", "hours": 24,
+            "completedOn": chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).format("%Y-%m-%d").to_string(),
+            "holderName": "王*明"
+        })
+    );
+    let other = n.app.data(VERIFY, json!({ "n": numbers[2] }), None).await;
+    assert_eq!(other["verifyCertificate"]["holderName"], "欧**明");
+    let unknown = n
+        .app
+        .data(VERIFY, json!({ "n": "QH-2026-2222-2222" }), None)
+        .await;
+    assert_eq!(unknown["verifyCertificate"], json!(null));
+}
+
+#[tokio::test]
+async fn certificate_checks_are_rate_limited_per_client_address() {
+    let n = net_with(&["--certificate-checks-per-minute", "3"]).await;
+    let vars = json!({ "n": "QH-2026-2222-2222" });
+    for _ in 0..3 {
+        let body = post_from(&n, "203.0.113.7:40000", VERIFY, vars.clone()).await;
+        assert_eq!(body["data"]["verifyCertificate"], json!(null), "{body}");
+    }
+    let limited = post_from(&n, "203.0.113.7:40001", VERIFY, vars.clone()).await;
+    assert_eq!(error_code(&limited), "RATE_LIMITED");
+    assert!(
+        limited["errors"][0]["extensions"]["retryAfter"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
+    let elsewhere = post_from(&n, "198.51.100.9:40000", VERIFY, vars).await;
+    assert!(elsewhere.get("errors").is_none(), "{elsewhere}");
+}
+
+#[tokio::test]
+async fn instructors_see_their_courses_trainees_without_personal_data() {
+    let n = net().await;
+    let mut own = course(&n.base_a, "讲师的课", "ONLINE", &["CAPTIONS"]);
+    own["instructorId"] = json!(n.instructor_id);
+    let own = n.open_course(&n.manager_a, own).await;
+    let other = n
+        .open_course(&n.manager_a, course(&n.base_a, "别人的课", "ONLINE", &[]))
+        .await;
+    let taught = n
+        .trainee(&n.manager_a, &n.base_a, "聋人学员", "HEARING", &[])
+        .await;
+    let not_taught = n
+        .trainee(&n.manager_a, &n.base_a, "其他学员", "HEARING", &[])
+        .await;
+    let taught_enrollment = enrolled(&n, &n.manager_a, &own, &taught).await;
+    let other_enrollment = enrolled(&n, &n.manager_a, &other, &not_taught).await;
+    enrolled(&n, &n.manager_a, &other, &taught).await;
+
+    // Name, category and needs: yes.
+    let data = n
+        .app
+        .data(
+            "query($id: ID!) { course(id: $id) { enrollments(first: 10) { totalCount edges { node { trainee { name disabilityCategory accessibilityNeeds } } } } } }",
+            json!({ "id": own }),
+            Some(&n.instructor),
+        )
+        .await;
+    assert_eq!(data["course"]["enrollments"]["totalCount"], 1);
+    assert_eq!(
+        data["course"]["enrollments"]["edges"][0]["node"]["trainee"],
+        json!({ "name": "聋人学员", "disabilityCategory": "HEARING", "accessibilityNeeds": ["SIGN_LANGUAGE", "CAPTIONS"] })
+    );
+    // Personal fields: FORBIDDEN, one by one.
+    for field in [
+        "idNumberMasked",
+        "disabilityCertificateMasked",
+        "phone",
+        "birthDate",
+        "services { kind }",
+    ] {
+        let body = n
+            .app
+            .gql(
+                &format!("query($id: ID!) {{ trainee(id: $id) {{ name {field} }} }}"),
+                json!({ "id": taught }),
+                Some(&n.instructor),
+            )
+            .await;
+        assert_eq!(error_code(&body), "FORBIDDEN", "{field}: {body}");
+    }
+    // The base manager still reads them.
+    let manager = n
+        .app
+        .data(
+            "query($id: ID!) { trainee(id: $id) { idNumberMasked phone } }",
+            json!({ "id": taught }),
+            Some(&n.manager_a),
+        )
+        .await;
+    assert_eq!(manager["trainee"]["phone"], "13912345678");
+    let reveal = n
+        .app
+        .gql(
+            "mutation($i: RevealIdentityInput!) { revealTraineeIdentity(input: $i) { idNumber userErrors { code } } }",
+            json!({ "i": { "traineeId": taught, "reason": "核实身份" } }),
+            Some(&n.instructor),
+        )
+        .await;
+    assert_eq!(error_code(&reveal), "FORBIDDEN");
+    // Trainees of other courses, and other courses' enrolments, are absent.
+    let hidden = n
+        .app
+        .data(
+            "query($id: ID!) { trainee(id: $id) { name } }",
+            json!({ "id": not_taught }),
+            Some(&n.instructor),
+        )
+        .await;
+    assert_eq!(hidden["trainee"], json!(null));
+    let list = n
+        .app
+        .data(
+            "{ trainees { edges { node { name } } } }",
+            json!({}),
+            Some(&n.instructor),
+        )
+        .await;
+    assert_eq!(
+        list["trainees"]["edges"],
+        json!([{ "node": { "name": "聋人学员" } }])
+    );
+    let their_enrollments = n
+        .app
+        .data(
+            "query($id: ID!) { trainee(id: $id) { enrollments { totalCount } } }",
+            json!({ "id": taught }),
+            Some(&n.instructor),
+        )
+        .await;
+    assert_eq!(their_enrollments["trainee"]["enrollments"]["totalCount"], 1);
+    let other_course = n
+        .app
+        .data(
+            "query($id: ID!) { course(id: $id) { enrollments { totalCount } } }",
+            json!({ "id": other }),
+            Some(&n.instructor),
+        )
+        .await;
+    assert_eq!(other_course["course"]["enrollments"]["totalCount"], 0);
+    // It completes its own course's enrolments only.
+    let foreign = complete(&n, &n.instructor, &other_enrollment, None).await;
+    assert_eq!(
+        codes(&foreign),
+        [(json!(["input", "enrollmentId"]), "NOT_FOUND".to_owned())]
+    );
+    let own_done = complete(&n, &n.instructor, &taught_enrollment, Some(80)).await;
+    assert_eq!(own_done["userErrors"], json!([]));
+}
+
+#[tokio::test]
+async fn the_nested_course_list_runs_in_a_constant_number_of_statements() {
+    let n = net().await;
+    let mut courses = Vec::new();
+    for i in 0..6 {
+        let mut input = course(&n.base_a, &format!("课程{i}"), "ONLINE", &[]);
+        input["instructorId"] = json!(n.instructor_id);
+        let id = n.open_course(&n.manager_a, input).await;
+        session(&n, &n.manager_a, &id, 1).await;
+        session(&n, &n.manager_a, &id, 2).await;
+        courses.push(id);
+    }
+    for i in 0..8 {
+        let trainee = n
+            .trainee(&n.manager_a, &n.base_a, &format!("学员{i}"), "MENTAL", &[])
+            .await;
+        for course in &courses[..(i % 6) + 1] {
+            enrolled(&n, &n.manager_a, course, &trainee).await;
+        }
+    }
+    let measured = n.app.reopened(&BATCHING_DELAY).await;
+    let query = "{ courses(first: 50) { edges { node { base { name } instructor { displayName } sessions { startsAt } enrollments(first: 5) { totalCount edges { node { trainee { name } } } } } } } }";
+
+    let before = measured.statements();
+    let data = measured.data(query, json!({}), Some(&n.admin)).await;
+    let statements = measured.statements() - before;
+
+    let edges = data["courses"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 6);
+    let first = &edges[0]["node"];
+    assert_eq!(first["base"]["name"], "铁西基地");
+    assert_eq!(first["instructor"]["displayName"], "张老师");
+    assert_eq!(first["sessions"].as_array().unwrap().len(), 2);
+    assert_eq!(first["enrollments"]["totalCount"], 8);
+    assert_eq!(first["enrollments"]["edges"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        edges[5]["node"]["enrollments"]["edges"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // courses, bases, instructors, sessions, enrolment pages, their counts, trainees.
+    assert!(statements <= 7, "ran {statements} statements");
+}
+
+#[tokio::test]
+async fn training_person_times_count_completions_by_year_and_region() {
+    use qihang::auth::RegionScope;
+    use qihang::service::course::report::training_person_times;
+
+    let n = net().await;
+    let at_a = n
+        .open_course(&n.manager_a, course(&n.base_a, "铁西课程", "ONLINE", &[]))
+        .await;
+    let at_b = n
+        .open_course(&n.manager_b, course(&n.base_b, "铁东课程", "ONLINE", &[]))
+        .await;
+    let network = n
+        .open_course(
+            &n.admin,
+            json!({ "title": "全网课程", "category": "ENTREPRENEURSHIP", "deliveryMode": "ONLINE", "hours": 4 }),
+        )
+        .await;
+    let person = n
+        .trainee(&n.manager_a, &n.base_a, "王小明", "MENTAL", &[])
+        .await;
+    let neighbour = n
+        .trainee(&n.manager_b, &n.base_b, "李四", "MENTAL", &[])
+        .await;
+    // One person finishing two courses counts twice; an unfinished one not at all.
+    for course in [&at_a, &network] {
+        let e = enrolled(&n, &n.manager_a, course, &person).await;
+        assert_eq!(
+            complete(&n, &n.admin, &e, None).await["userErrors"],
+            json!([])
+        );
+    }
+    let e = enrolled(&n, &n.manager_b, &at_b, &neighbour).await;
+    assert_eq!(
+        complete(&n, &n.manager_b, &e, None).await["userErrors"],
+        json!([])
+    );
+    enrolled(&n, &n.manager_b, &network, &neighbour).await;
+
+    let db = &n.app.app.state.db;
+    let year = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap();
+    let count = |code: Option<&'static str>, year: i32| async move {
+        training_person_times(db, &RegionScope::of(code), year)
+            .await
+            .unwrap()
+    };
+    assert_eq!(count(Some("220302"), year).await, 2);
+    assert_eq!(count(Some("220303"), year).await, 1);
+    assert_eq!(count(Some("220300"), year).await, 3);
+    assert_eq!(count(Some("220000"), year).await, 3);
+    assert_eq!(count(None, year).await, 3);
+    assert_eq!(count(Some("210000"), year).await, 0);
+    assert_eq!(count(Some("220300"), year - 1).await, 0);
+}
