@@ -8,19 +8,25 @@
 //! takes. Enrolments follow their trainee, except for an INSTRUCTOR, who sees those of its
 //! own courses.
 
+mod attendance;
 mod certificate;
 mod change;
+mod completion;
 mod enrol;
 mod query;
 pub mod report;
 pub mod rules;
+mod session;
 
+pub use attendance::{AttendanceRecorded, record_attendance};
 pub use certificate::{CertificateCheck, verify_certificate};
-pub use change::{CourseChanges, NewCourse, NewSession, add_session, create, update};
-pub use enrol::{AttendanceRecorded, complete, drop, enroll, record_attendance};
+pub use change::{CourseChanges, NewCourse, create, update};
+pub use completion::complete;
+pub use enrol::{drop, enroll};
 pub use query::{
     CourseFilter, by_ids, count, features_of, fitting, get, list, recommended, sessions_of,
 };
+pub use session::{NewSession, add_session};
 
 use entity::{CourseStatus, Role, course, trainee};
 use sea_orm::sea_query::{Query, SelectStatement};
@@ -102,6 +108,10 @@ pub fn enrollments_visible(actor: &Actor) -> Condition {
         .trainee(|me| Column::TraineeId.eq(me))
         .instructor(|me| Column::CourseId.in_subquery(taught_by(me.user_id)))
         .condition()
+}
+
+fn enrollment_not_found() -> UserError {
+    UserError::input("enrollmentId", UserErrorCode::NotFound, "报名记录不存在")
 }
 
 fn course_not_found(field: &str) -> UserError {
