@@ -8,6 +8,7 @@ mod m20261122_000002_account;
 mod m20261122_000003_base;
 mod m20261122_000004_trainee;
 mod m20261122_000005_reveal_log_append_only;
+mod m20261123_000004_trainee_sorting_and_category_lists;
 mod m20261123_000006_course;
 
 /// Every migration, oldest first.
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_base::Migration),
             Box::new(m20261122_000004_trainee::Migration),
             Box::new(m20261122_000005_reveal_log_append_only::Migration),
+            Box::new(m20261123_000004_trainee_sorting_and_category_lists::Migration),
             Box::new(m20261123_000006_course::Migration),
         ]
     }

@@ -6,6 +6,7 @@ mod account;
 mod base;
 mod course;
 mod course_enrollment;
+mod paging;
 mod region;
 mod schema;
 mod support;

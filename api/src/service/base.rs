@@ -12,7 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::categories;
-use super::page::{self, Page, PageArgs};
+use super::page::{self, Order, Page, PageArgs};
 use super::scope::{Scope, in_region};
 use super::{Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate};
 use crate::auth::{Actor, RegionScope};
@@ -59,9 +59,10 @@ fn filtered(filter: &BaseFilter) -> Select<base::Entity> {
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: &BaseFilter,
-    args: PageArgs,
+    args: &PageArgs,
 ) -> ServiceResult<Page<base::Model>> {
-    Ok(page::fetch(db, filtered(filter), base::Column::Id, args).await?)
+    let order = Order::by_id(base::Column::Id);
+    Ok(page::fetch(db, filtered(filter), &order, args).await?)
 }
 
 /// How many bases match the filter.

@@ -12,7 +12,7 @@ use super::{AD_CERTIFICATE, AD_ID_NUMBER, get, not_found};
 use crate::auth::{Actor, RegionScope};
 use crate::crypto::FieldCipher;
 use crate::error::AppError;
-use crate::service::page::{self, Page, PageArgs};
+use crate::service::page::{self, Order, Page, PageArgs};
 use crate::service::scope::Scope;
 use crate::service::{Problems, ServiceResult, begin_write, now, validate};
 
@@ -94,10 +94,11 @@ pub async fn reveals(
     db: &impl ConnectionTrait,
     actor: &Actor,
     trainee_id: Option<Uuid>,
-    args: PageArgs,
+    args: &PageArgs,
 ) -> ServiceResult<Page<identity_reveal::Model>> {
     let select = reveals_in_scope(actor, trainee_id)?;
-    Ok(page::fetch(db, select, identity_reveal::Column::Id, args).await?)
+    let order = Order::by_id(identity_reveal::Column::Id);
+    Ok(page::fetch(db, select, &order, args).await?)
 }
 
 /// How many audit entries `reveals` would list.
