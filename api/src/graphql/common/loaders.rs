@@ -9,7 +9,10 @@ use sea_orm::DatabaseConnection;
 use crate::auth::Actor;
 use crate::graphql::account::loaders::{UserBasesLoader, UserLoader};
 use crate::graphql::base::loaders::{BaseLoader, BaseManagersLoader};
-use crate::graphql::course::loaders::{CourseFeaturesLoader, CourseLoader, CourseSessionsLoader};
+use crate::graphql::course::loaders::{
+    BaseCourseCountLoader, BaseCoursesLoader, CourseFeaturesLoader, CourseLoader,
+    CourseSessionsLoader, EnrollmentCountLoader, EnrollmentPagesLoader,
+};
 use crate::graphql::region::loaders::{RegionChildrenLoader, RegionLoader};
 use crate::graphql::trainee::loaders::{
     BaseTraineeCountLoader, BaseTraineesLoader, TraineeLoader, TraineeServicesLoader,
@@ -30,6 +33,10 @@ pub struct Loaders {
     pub courses: DataLoader<CourseLoader>,
     pub course_features: DataLoader<CourseFeaturesLoader>,
     pub course_sessions: DataLoader<CourseSessionsLoader>,
+    pub enrollment_pages: DataLoader<EnrollmentPagesLoader>,
+    pub enrollment_counts: DataLoader<EnrollmentCountLoader>,
+    pub base_courses: DataLoader<BaseCoursesLoader>,
+    pub base_course_counts: DataLoader<BaseCourseCountLoader>,
 }
 
 impl Loaders {
@@ -73,6 +80,34 @@ impl Loaders {
             courses: loader(CourseLoader(db.clone()), delay),
             course_features: loader(CourseFeaturesLoader(db.clone()), delay),
             course_sessions: loader(CourseSessionsLoader(db.clone()), delay),
+            enrollment_pages: loader(
+                EnrollmentPagesLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
+            enrollment_counts: loader(
+                EnrollmentCountLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
+            base_courses: loader(
+                BaseCoursesLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
+            base_course_counts: loader(
+                BaseCourseCountLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
         }
     }
 }

@@ -50,7 +50,7 @@ impl CourseQuery {
         let actor = ctx.actor()?.clone();
         let args = page_args(first, after, last, before).gql()?;
         let filter = filter.unwrap_or_default().into_service();
-        let page = service::course::list(ctx.db(), &actor, &filter, args)
+        let page = service::course::list(ctx.db(), &actor, &filter, &args)
             .await
             .gql()?;
         let db = ctx.db().clone();

@@ -3,15 +3,19 @@
 use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject};
 use entity::{course, course_session, enrollment};
 
-use crate::error::AppError;
+use uuid::Uuid;
+
+use super::loaders::{BaseCoursesKey, EnrollmentCountKey, EnrollmentParent, EnrollmentsKey};
+use crate::error::{AppError, GqlResultExt};
 use crate::graphql::account::types::User;
 use crate::graphql::base::types::{IncubationBase, TrainingCategory};
 use crate::graphql::common::errors::object_payload;
-use crate::graphql::common::pagination::KeyConnection;
+use crate::graphql::common::pagination::{KeyConnection, TotalCount, connection, cost, page_args};
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, Payload, UserError};
 use crate::graphql::trainee::types::Trainee;
 use crate::service::course::{AttendanceRecorded, CertificateCheck};
+use crate::service::page::Page;
 
 /// How a course is delivered.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -173,6 +177,18 @@ impl Course {
         Ok(sessions.into_iter().map(CourseSession).collect())
     }
 
+    /// The course's enrolments you may see, oldest first: all of them for its managers and
+    /// instructor, a trainee's own for a TRAINEE. One statement serves every course of a list.
+    #[graphql(complexity = "cost(first, None, child_complexity)")]
+    async fn enrollments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the edge to continue after.")] after: Option<String>,
+    ) -> async_graphql::Result<EnrollmentConnection> {
+        enrollment_connection(ctx, EnrollmentParent::Course, self.0.id, first, after).await
+    }
+
     /// Changes with every update; send it back with `updateCourse`.
     async fn version(&self) -> i32 {
         self.0.version
@@ -299,6 +315,69 @@ impl Enrollment {
 
 /// A page of enrolments.
 pub type EnrollmentConnection = KeyConnection<Enrollment>;
+
+/// A nested `enrollments` connection of a course or a trainee, through the batching loaders.
+pub async fn enrollment_connection(
+    ctx: &Context<'_>,
+    parent: EnrollmentParent,
+    id: Uuid,
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<EnrollmentConnection> {
+    ctx.actor()?;
+    let args = page_args(first, after, None, None).gql()?;
+    let loaders = ctx.loaders().clone();
+    let key = EnrollmentsKey {
+        parent,
+        id,
+        args: args.clone(),
+    };
+    let page = loaders
+        .enrollment_pages
+        .load_one(key)
+        .await?
+        .unwrap_or_else(|| Page::empty(&args));
+    let total = TotalCount::new(move || {
+        let loaders = loaders.clone();
+        Box::pin(async move {
+            let key = EnrollmentCountKey { parent, id };
+            Ok(loaders.enrollment_counts.load_one(key).await?.unwrap_or(0))
+        })
+    });
+    Ok(connection(page, |e| e.id, Enrollment, total))
+}
+
+/// A nested `courses` connection of a base, through the batching loaders.
+pub async fn base_course_connection(
+    ctx: &Context<'_>,
+    base_id: Uuid,
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<CourseConnection> {
+    ctx.actor()?;
+    let args = page_args(first, after, None, None).gql()?;
+    let loaders = ctx.loaders().clone();
+    let key = BaseCoursesKey {
+        base_id,
+        args: args.clone(),
+    };
+    let page = loaders
+        .base_courses
+        .load_one(key)
+        .await?
+        .unwrap_or_else(|| Page::empty(&args));
+    let total = TotalCount::new(move || {
+        let loaders = loaders.clone();
+        Box::pin(async move {
+            Ok(loaders
+                .base_course_counts
+                .load_one(base_id)
+                .await?
+                .unwrap_or(0))
+        })
+    });
+    Ok(connection(page, |c| c.id, Course, total))
+}
 
 /// What a certificate number shows to anyone who holds it: the training, and the holder's
 /// name masked. Nothing else about the person.

@@ -8,9 +8,13 @@ use crate::graphql::account::types::User;
 use crate::graphql::base::types::{IncubationBase, TrainingCategory};
 use crate::graphql::common::errors::object_payload;
 use crate::graphql::common::pagination::KeyConnection;
+use crate::graphql::common::pagination::cost;
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, Payload, UserError};
-use crate::graphql::course::types::AccessibilityFeature;
+use crate::graphql::course::loaders::EnrollmentParent;
+use crate::graphql::course::types::{
+    AccessibilityFeature, EnrollmentConnection, enrollment_connection,
+};
 use crate::graphql::region::types::Region;
 use crate::service;
 use crate::service::trainee::Revealed;
@@ -184,11 +188,11 @@ impl Trainee {
     /// SPEECH and PHYSICAL an online course suits too); empty when any course suits (MENTAL,
     /// MULTIPLE). Shown to the trainee's instructors.
     async fn accessibility_needs(&self) -> Vec<AccessibilityFeature> {
-        service::course::rules::fit(self.0.disability_category)
+        let mut features = service::course::rules::fit(self.0.disability_category)
             .features
-            .iter()
-            .map(|f| (*f).into())
-            .collect()
+            .to_vec();
+        features.sort();
+        features.into_iter().map(Into::into).collect()
     }
 
     /// 1 (most severe) to 4, from the certificate number.
@@ -248,6 +252,18 @@ impl Trainee {
             .await?
             .map(IncubationBase)
             .ok_or_else(|| AppError::NotFound.extend())
+    }
+
+    /// The trainee's enrolments you may see, oldest first (an INSTRUCTOR sees those in its own
+    /// courses). One statement serves every trainee of a list.
+    #[graphql(complexity = "cost(first, None, child_complexity)")]
+    async fn enrollments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the edge to continue after.")] after: Option<String>,
+    ) -> async_graphql::Result<EnrollmentConnection> {
+        enrollment_connection(ctx, EnrollmentParent::Trainee, self.0.id, first, after).await
     }
 
     /// Employment services given (四个一), by date. Not for instructors (`FORBIDDEN`).

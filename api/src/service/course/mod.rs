@@ -15,6 +15,7 @@ mod completion;
 mod enrol;
 mod query;
 pub mod report;
+mod roster;
 pub mod rules;
 mod session;
 
@@ -24,7 +25,11 @@ pub use change::{CourseChanges, NewCourse, create, update};
 pub use completion::complete;
 pub use enrol::{drop, enroll};
 pub use query::{
-    CourseFilter, by_ids, count, features_of, fitting, get, list, recommended, sessions_of,
+    CourseFilter, by_ids, count, count_per_base, courses_per_base, features_of, fitting, get, list,
+    recommended, sessions_of,
+};
+pub use roster::{
+    count_per_course, count_per_trainee, enrollments_per_course, enrollments_per_trainee,
 };
 pub use session::{NewSession, add_session};
 

@@ -9,14 +9,15 @@ use entity::{
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Select,
 };
 use uuid::Uuid;
 
 use super::{rules, visible};
 use crate::auth::Actor;
-use crate::service::page::{self, Page, PageArgs};
+use crate::error::AppError;
+use crate::service::page::{self, Order, Page, PageArgs};
 use crate::service::{ServiceResult, trainee as trainees, validate};
 
 /// Filters of the course list; all given conditions must hold.
@@ -77,9 +78,35 @@ pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     filter: &CourseFilter,
-    args: PageArgs,
-) -> ServiceResult<Page<course::Model>> {
-    Ok(page::fetch(db, filtered(actor, filter), course::Column::Id, args).await?)
+    args: &PageArgs,
+) -> Result<Page<course::Model>, AppError> {
+    page::fetch(db, filtered(actor, filter), &by_id(), args).await
+}
+
+/// Courses in creation order (UUIDv7 ids).
+fn by_id() -> Order<course::Entity> {
+    Order::by_id(course::Column::Id)
+}
+
+/// A page of the courses the caller may read of each base, in one statement for all bases.
+pub async fn courses_per_base(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    base_ids: &[Uuid],
+    args: &PageArgs,
+) -> Result<HashMap<Uuid, Page<course::Model>>, AppError> {
+    let select = course::Entity::find().filter(visible(actor));
+    page::fetch_per_parent(db, select, course::Column::BaseId, base_ids, &by_id(), args).await
+}
+
+/// How many courses the caller may read each base has, in one statement.
+pub async fn count_per_base(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    base_ids: &[Uuid],
+) -> Result<HashMap<Uuid, u64>, DbErr> {
+    let select = course::Entity::find().filter(visible(actor));
+    page::count_per_parent(db, select, course::Column::BaseId, base_ids).await
 }
 
 /// How many courses the caller may read match the filter.
@@ -200,11 +227,11 @@ pub async fn recommended(
             Expr::Case(Box::new(
                 Expr::case(course::Column::Category.is_in(interests), 0).finally(1),
             )),
-            Order::Asc,
+            sea_orm::Order::Asc,
         );
     }
     Ok(select
-        .order_by(course::Column::StartsOn.is_null(), Order::Asc)
+        .order_by(course::Column::StartsOn.is_null(), sea_orm::Order::Asc)
         .order_by_asc(course::Column::StartsOn)
         .order_by_asc(course::Column::Id)
         .limit(limit)
