@@ -1,6 +1,7 @@
 //! Courses: creation and scope, the status life, sessions, the fit table and
 //! recommendations. Enrolment, attendance, completion and certificates are in
-//! `course_enrollment.rs`; both share the fixtures here.
+//! `course_enrollment.rs` and `course_access.rs`; they share the fixtures here. Long because
+//! each test tells one end-to-end story.
 
 use serde_json::{Value, json};
 

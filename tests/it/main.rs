@@ -5,6 +5,7 @@
 mod account;
 mod base;
 mod course;
+mod course_access;
 mod course_enrollment;
 mod paging;
 mod region;

@@ -30,6 +30,7 @@ pub use query::{
 };
 pub use roster::{
     count_per_course, count_per_trainee, enrollments_per_course, enrollments_per_trainee,
+    visible_enrollments,
 };
 pub use session::{NewSession, add_session};
 

@@ -12,7 +12,8 @@ use crate::auth::Actor;
 use crate::error::AppError;
 use crate::service::page::{self, Order, Page, PageArgs};
 
-fn visible(actor: &Actor) -> Select<enrollment::Entity> {
+/// The enrolments the caller may read, as a select to filter and page further.
+pub fn visible_enrollments(actor: &Actor) -> Select<enrollment::Entity> {
     enrollment::Entity::find().filter(enrollments_visible(actor))
 }
 
@@ -30,7 +31,7 @@ pub async fn enrollments_per_course(
 ) -> Result<HashMap<Uuid, Page<enrollment::Model>>, AppError> {
     page::fetch_per_parent(
         db,
-        visible(actor),
+        visible_enrollments(actor),
         enrollment::Column::CourseId,
         course_ids,
         &by_id(),
@@ -45,7 +46,13 @@ pub async fn count_per_course(
     actor: &Actor,
     course_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, u64>, DbErr> {
-    page::count_per_parent(db, visible(actor), enrollment::Column::CourseId, course_ids).await
+    page::count_per_parent(
+        db,
+        visible_enrollments(actor),
+        enrollment::Column::CourseId,
+        course_ids,
+    )
+    .await
 }
 
 /// A page of the enrolments the caller may read of each trainee.
@@ -57,7 +64,7 @@ pub async fn enrollments_per_trainee(
 ) -> Result<HashMap<Uuid, Page<enrollment::Model>>, AppError> {
     page::fetch_per_parent(
         db,
-        visible(actor),
+        visible_enrollments(actor),
         enrollment::Column::TraineeId,
         trainee_ids,
         &by_id(),
@@ -74,7 +81,7 @@ pub async fn count_per_trainee(
 ) -> Result<HashMap<Uuid, u64>, DbErr> {
     page::count_per_parent(
         db,
-        visible(actor),
+        visible_enrollments(actor),
         enrollment::Column::TraineeId,
         trainee_ids,
     )
