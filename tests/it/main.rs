@@ -7,6 +7,7 @@ mod base;
 mod course;
 mod course_access;
 mod course_enrollment;
+mod ids;
 mod paging;
 mod region;
 mod schema;

@@ -1,10 +1,11 @@
 //! Inputs of the course domain.
 
 use async_graphql::{ID, InputObject};
-use uuid::Uuid;
 
 use super::types::{AccessibilityFeature, CourseStatus, DeliveryMode};
+use crate::error::AppError;
 use crate::graphql::base::types::TrainingCategory;
+use crate::graphql::common::ids;
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::trainee::types::DisabilityCategory;
 use crate::service;
@@ -28,12 +29,10 @@ pub struct CourseFilter {
 }
 
 impl CourseFilter {
-    /// The service filter. A malformed base id matches nothing, like an unknown one.
-    pub fn into_service(self) -> service::course::CourseFilter {
-        service::course::CourseFilter {
-            base_id: self
-                .base_id
-                .map(|id| Uuid::parse_str(&id).unwrap_or(Uuid::nil())),
+    /// The service filter; a malformed base id is `BAD_USER_INPUT`.
+    pub fn into_service(self) -> Result<service::course::CourseFilter, AppError> {
+        Ok(service::course::CourseFilter {
+            base_id: ids::arg_opt("filter.baseId", self.base_id.as_ref())?,
             categories: self
                 .category
                 .unwrap_or_default()
@@ -48,7 +47,7 @@ impl CourseFilter {
                 .collect(),
             accessible_for: self.accessible_for.map(Into::into),
             search: self.search,
-        }
+        })
     }
 }
 

@@ -1,27 +1,19 @@
 //! Course mutations.
 
 use async_graphql::{Context, Object};
-use uuid::Uuid;
 
 use super::inputs::{
     AddSessionInput, CompleteEnrollmentInput, CreateCourseInput, DropEnrollmentInput, EnrollInput,
     RecordAttendanceInput, UpdateCourseInput,
 };
 use super::types::{AttendancePayload, CoursePayload, EnrollmentPayload, SessionPayload};
-use crate::graphql::common::errors::input_id;
-use crate::graphql::common::{ContextExt, respond};
+use crate::graphql::common::{ContextExt, ids, respond};
 use crate::service;
-use crate::service::ServiceResult;
 use crate::service::course::{CourseChanges, NewCourse, NewSession};
 
 /// Course mutations.
 #[derive(Default)]
 pub struct CourseMutation;
-
-/// An optional id from an input; a malformed one is `NOT_FOUND` on its field.
-fn optional_id(field: &str, id: Option<&async_graphql::ID>) -> ServiceResult<Option<Uuid>> {
-    id.map(|id| input_id(field, id)).transpose()
-}
 
 #[Object]
 impl CourseMutation {
@@ -34,35 +26,30 @@ impl CourseMutation {
         input: CreateCourseInput,
     ) -> async_graphql::Result<CoursePayload> {
         let actor = ctx.actor()?;
-        let ids = optional_id("baseId", input.base_id.as_ref()).and_then(|base| {
-            Ok((
-                base,
-                optional_id("instructorId", input.instructor_id.as_ref())?,
-            ))
-        });
-        let (base_id, instructor_id) = match ids {
-            Ok(ids) => ids,
-            Err(err) => return respond(Err(err)),
-        };
-        let new_course = NewCourse {
-            base_id,
-            title: input.title,
-            description: input.description,
-            category: input.category.into(),
-            delivery_mode: input.delivery_mode.into(),
-            accessibility: input
-                .accessibility
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-            instructor_id,
-            hours: input.hours,
-            capacity: input.capacity,
-            starts_on: input.starts_on.map(|d| d.0),
-            ends_on: input.ends_on.map(|d| d.0),
-        };
-        respond(service::course::create(ctx.db(), actor, new_course).await)
+        respond(
+            async {
+                let new_course = ids::input(|ids| NewCourse {
+                    base_id: ids.optional("baseId", input.base_id.as_ref()),
+                    title: input.title,
+                    description: input.description,
+                    category: input.category.into(),
+                    delivery_mode: input.delivery_mode.into(),
+                    accessibility: input
+                        .accessibility
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(Into::into)
+                        .collect(),
+                    instructor_id: ids.optional("instructorId", input.instructor_id.as_ref()),
+                    hours: input.hours,
+                    capacity: input.capacity,
+                    starts_on: input.starts_on.map(|d| d.0),
+                    ends_on: input.ends_on.map(|d| d.0),
+                })?;
+                service::course::create(ctx.db(), actor, new_course).await
+            }
+            .await,
+        )
     }
 
     /// Changes a course you manage, guarded by `version`. Status moves one step at a time
@@ -75,31 +62,26 @@ impl CourseMutation {
         input: UpdateCourseInput,
     ) -> async_graphql::Result<CoursePayload> {
         let actor = ctx.actor()?;
-        let ids = input_id("id", &input.id).and_then(|id| {
-            Ok((
-                id,
-                optional_id("instructorId", input.instructor_id.as_ref())?,
-            ))
-        });
-        let (id, instructor_id) = match ids {
-            Ok(ids) => ids,
-            Err(err) => return respond(Err(err)),
-        };
-        let changes = CourseChanges {
-            id,
-            version: input.version,
-            title: input.title,
-            description: input.description,
-            status: input.status.map(Into::into),
-            accessibility: input
-                .accessibility
-                .map(|a| a.into_iter().map(Into::into).collect()),
-            capacity: input.capacity,
-            instructor_id,
-            starts_on: input.starts_on.map(|d| d.0),
-            ends_on: input.ends_on.map(|d| d.0),
-        };
-        respond(service::course::update(ctx.db(), actor, changes).await)
+        respond(
+            async {
+                let changes = ids::input(|ids| CourseChanges {
+                    id: ids.one("id", &input.id),
+                    version: input.version,
+                    title: input.title,
+                    description: input.description,
+                    status: input.status.map(Into::into),
+                    accessibility: input
+                        .accessibility
+                        .map(|a| a.into_iter().map(Into::into).collect()),
+                    capacity: input.capacity,
+                    instructor_id: ids.optional("instructorId", input.instructor_id.as_ref()),
+                    starts_on: input.starts_on.map(|d| d.0),
+                    ends_on: input.ends_on.map(|d| d.0),
+                })?;
+                service::course::update(ctx.db(), actor, changes).await
+            }
+            .await,
+        )
     }
 
     /// Schedules a session of a course you manage (its instructor included).
@@ -110,18 +92,19 @@ impl CourseMutation {
         input: AddSessionInput,
     ) -> async_graphql::Result<SessionPayload> {
         let actor = ctx.actor()?;
-        let course_id = match input_id("courseId", &input.course_id) {
-            Ok(id) => id,
-            Err(err) => return respond(Err(err)),
-        };
-        let session = NewSession {
-            course_id,
-            starts_at: input.starts_at.0,
-            ends_at: input.ends_at.0,
-            topic: input.topic,
-            location: input.location,
-        };
-        respond(service::course::add_session(ctx.db(), actor, session).await)
+        respond(
+            async {
+                let session = ids::input(|ids| NewSession {
+                    course_id: ids.one("courseId", &input.course_id),
+                    starts_at: input.starts_at.0,
+                    ends_at: input.ends_at.0,
+                    topic: input.topic,
+                    location: input.location,
+                })?;
+                service::course::add_session(ctx.db(), actor, session).await
+            }
+            .await,
+        )
     }
 
     /// Enrols a trainee in an OPEN course: a BASE_MANAGER its bases' trainees, an ADMIN those
@@ -134,14 +117,18 @@ impl CourseMutation {
         input: EnrollInput,
     ) -> async_graphql::Result<EnrollmentPayload> {
         let actor = ctx.actor()?;
-        let ids = input_id("courseId", &input.course_id)
-            .and_then(|c| Ok((c, input_id("traineeId", &input.trainee_id)?)));
-        match ids {
-            Ok((course_id, trainee_id)) => {
-                respond(service::course::enroll(ctx.db(), actor, course_id, trainee_id).await)
+        respond(
+            async {
+                let (course_id, trainee_id) = ids::input(|ids| {
+                    (
+                        ids.one("courseId", &input.course_id),
+                        ids.one("traineeId", &input.trainee_id),
+                    )
+                })?;
+                service::course::enroll(ctx.db(), actor, course_id, trainee_id).await
             }
-            Err(err) => respond(Err(err)),
-        }
+            .await,
+        )
     }
 
     /// Records who attended a session of a course you manage. Trainees not enrolled in the
@@ -154,16 +141,18 @@ impl CourseMutation {
         input: RecordAttendanceInput,
     ) -> async_graphql::Result<AttendancePayload> {
         let actor = ctx.actor()?;
-        let session_id = match input_id("sessionId", &input.session_id) {
-            Ok(id) => id,
-            Err(err) => return respond(Err(err)),
-        };
-        let trainee_ids: Vec<Option<Uuid>> = input
-            .trainee_ids
-            .iter()
-            .map(|id| Uuid::parse_str(id).ok())
-            .collect();
-        respond(service::course::record_attendance(ctx.db(), actor, session_id, &trainee_ids).await)
+        respond(
+            async {
+                let (session_id, trainee_ids) = ids::input(|ids| {
+                    (
+                        ids.one("sessionId", &input.session_id),
+                        ids.list("traineeIds", &input.trainee_ids),
+                    )
+                })?;
+                service::course::record_attendance(ctx.db(), actor, session_id, &trainee_ids).await
+            }
+            .await,
+        )
     }
 
     /// Completes an enrolment in a course you manage, with an optional score 0–100, and
@@ -175,10 +164,13 @@ impl CourseMutation {
         input: CompleteEnrollmentInput,
     ) -> async_graphql::Result<EnrollmentPayload> {
         let actor = ctx.actor()?;
-        match input_id("enrollmentId", &input.enrollment_id) {
-            Ok(id) => respond(service::course::complete(ctx.db(), actor, id, input.score).await),
-            Err(err) => respond(Err(err)),
-        }
+        respond(
+            async {
+                let id = ids::input(|ids| ids.one("enrollmentId", &input.enrollment_id))?;
+                service::course::complete(ctx.db(), actor, id, input.score).await
+            }
+            .await,
+        )
     }
 
     /// Takes a trainee out of a course and frees its seat (whoever may enrol the trainee).
@@ -190,9 +182,12 @@ impl CourseMutation {
         input: DropEnrollmentInput,
     ) -> async_graphql::Result<EnrollmentPayload> {
         let actor = ctx.actor()?;
-        match input_id("enrollmentId", &input.enrollment_id) {
-            Ok(id) => respond(service::course::drop(ctx.db(), actor, id, input.reason).await),
-            Err(err) => respond(Err(err)),
-        }
+        respond(
+            async {
+                let id = ids::input(|ids| ids.one("enrollmentId", &input.enrollment_id))?;
+                service::course::drop(ctx.db(), actor, id, input.reason).await
+            }
+            .await,
+        )
     }
 }

@@ -1,17 +1,15 @@
 //! Course queries and the public certificate check. Out-of-scope courses are null or
 //! absent, never an error.
 
-use async_graphql::{Context, ErrorExtensions, ID, Object};
-use uuid::Uuid;
-
 use super::inputs::CourseFilter;
 use super::types::{CertificateVerification, Course, CourseConnection};
 use crate::error::{AppError, GqlResultExt};
-use crate::graphql::common::ContextExt;
 use crate::graphql::common::pagination::{
     DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, TotalCount, connection, cost, page_args,
 };
+use crate::graphql::common::{ContextExt, ids};
 use crate::service;
+use async_graphql::{Context, ErrorExtensions, ID, Object};
 
 /// Course queries.
 #[derive(Default)]
@@ -26,9 +24,7 @@ impl CourseQuery {
         #[graphql(desc = "Its id.")] id: ID,
     ) -> async_graphql::Result<Option<Course>> {
         let actor = ctx.actor()?;
-        let Ok(id) = Uuid::parse_str(&id) else {
-            return Ok(None);
-        };
+        let id = ids::arg("id", &id).gql()?;
         Ok(service::course::get(ctx.db(), actor, id)
             .await
             .gql()?
@@ -49,7 +45,7 @@ impl CourseQuery {
     ) -> async_graphql::Result<CourseConnection> {
         let actor = ctx.actor()?.clone();
         let args = page_args(first, after, last, before).gql()?;
-        let filter = filter.unwrap_or_default().into_service();
+        let filter = filter.unwrap_or_default().into_service().gql()?;
         let page = service::course::list(ctx.db(), &actor, &filter, &args)
             .await
             .gql()?;
@@ -80,9 +76,7 @@ impl CourseQuery {
             ))
             .extend());
         }
-        let Ok(trainee_id) = Uuid::parse_str(&trainee_id) else {
-            return Ok(Vec::new());
-        };
+        let trainee_id = ids::arg("traineeId", &trainee_id).gql()?;
         let courses = service::course::recommended(ctx.db(), actor, trainee_id, first as u64)
             .await
             .gql()?;

@@ -34,7 +34,7 @@ pub async fn record_attendance(
     db: &DatabaseConnection,
     actor: &Actor,
     session_id: Uuid,
-    trainee_ids: &[Option<Uuid>],
+    trainee_ids: &[Uuid],
 ) -> ServiceResult<AttendanceRecorded> {
     let user = actor.user()?;
     if !matches!(
@@ -81,7 +81,7 @@ pub async fn record_attendance(
     }
     let enrolled: HashMap<Uuid, Uuid> = enrollment::Entity::find()
         .filter(enrollment::Column::CourseId.eq(session.course_id))
-        .filter(enrollment::Column::TraineeId.is_in(trainee_ids.iter().flatten().copied()))
+        .filter(enrollment::Column::TraineeId.is_in(trainee_ids.iter().copied()))
         .filter(
             enrollment::Column::Status
                 .is_in([EnrollmentStatus::Enrolled, EnrollmentStatus::Completed]),
@@ -94,7 +94,7 @@ pub async fn record_attendance(
     let mut refused = Vec::new();
     let mut rows: HashMap<Uuid, Uuid> = HashMap::new();
     for (index, id) in trainee_ids.iter().enumerate() {
-        match id.and_then(|id| enrolled.get(&id).map(|e| (id, *e))) {
+        match enrolled.get(id).map(|e| (*id, *e)) {
             Some((trainee_id, enrollment_id)) => {
                 rows.insert(trainee_id, enrollment_id);
             }
