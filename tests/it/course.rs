@@ -441,6 +441,11 @@ async fn drafts_are_seen_by_their_managers_and_open_courses_by_everyone() {
         )
         .await;
     assert_eq!(hidden["course"], json!(null));
+    let malformed = n
+        .app
+        .gql("{ course(id: \"not-an-id\") { id } }", json!({}), None)
+        .await;
+    assert_eq!(error_code(&malformed), "BAD_USER_INPUT");
     // A base lists its courses the caller may see.
     let base = n
         .app
