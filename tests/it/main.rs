@@ -15,3 +15,4 @@ mod support;
 mod trainee;
 mod trainee_import;
 mod transport;
+mod write;
