@@ -12,7 +12,8 @@ use uuid::Uuid;
 use super::managed;
 use crate::auth::Actor;
 use crate::error::AppError;
-use crate::service::{ServiceError, ServiceResult, UserError, UserErrorCode, begin_write, now};
+use crate::service::write::write;
+use crate::service::{ServiceError, ServiceResult, UserError, UserErrorCode, now};
 
 /// Most trainees one `recordAttendance` call may list.
 const MAX_ATTENDANCE_BATCH: usize = 500;
@@ -54,106 +55,113 @@ pub async fn record_attendance(
         )
         .into());
     }
-    let txn = begin_write(db).await?;
-    let managed_courses = Query::select()
-        .column(course::Column::Id)
-        .from(course::Entity)
-        .cond_where(managed(actor))
-        .to_owned();
-    let Some(session) = course_session::Entity::find_by_id(session_id)
-        .filter(course_session::Column::CourseId.in_subquery(managed_courses))
-        .one(&txn)
-        .await?
-    else {
-        return Err(UserError::input("sessionId", UserErrorCode::NotFound, "课次不存在").into());
-    };
-    let status = course::Entity::find_by_id(session.course_id)
-        .one(&txn)
-        .await?
-        .map(|c| c.status);
-    if !matches!(status, Some(CourseStatus::Open | CourseStatus::Closed)) {
-        return Err(UserError::input(
-            "sessionId",
-            UserErrorCode::InvalidState,
-            "课程未在进行中，不能记录考勤",
-        )
-        .into());
-    }
-    let enrolled: HashMap<Uuid, Uuid> = enrollment::Entity::find()
-        .filter(enrollment::Column::CourseId.eq(session.course_id))
-        .filter(enrollment::Column::TraineeId.is_in(trainee_ids.iter().copied()))
-        .filter(
-            enrollment::Column::Status
-                .is_in([EnrollmentStatus::Enrolled, EnrollmentStatus::Completed]),
-        )
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|e| (e.trainee_id, e.id))
-        .collect();
-    let mut refused = Vec::new();
-    let mut rows: HashMap<Uuid, Uuid> = HashMap::new();
-    for (index, id) in trainee_ids.iter().enumerate() {
-        match enrolled.get(id).map(|e| (*id, *e)) {
-            Some((trainee_id, enrollment_id)) => {
-                rows.insert(trainee_id, enrollment_id);
+    write(db)
+        .run(async |txn| {
+            let managed_courses = Query::select()
+                .column(course::Column::Id)
+                .from(course::Entity)
+                .cond_where(managed(actor))
+                .to_owned();
+            let Some(session) = course_session::Entity::find_by_id(session_id)
+                .filter(course_session::Column::CourseId.in_subquery(managed_courses))
+                .one(txn)
+                .await?
+            else {
+                return Err(
+                    UserError::input("sessionId", UserErrorCode::NotFound, "课次不存在").into(),
+                );
+            };
+            let status = course::Entity::find_by_id(session.course_id)
+                .one(txn)
+                .await?
+                .map(|c| c.status);
+            if !matches!(status, Some(CourseStatus::Open | CourseStatus::Closed)) {
+                return Err(UserError::input(
+                    "sessionId",
+                    UserErrorCode::InvalidState,
+                    "课程未在进行中，不能记录考勤",
+                )
+                .into());
             }
-            None => refused.push(UserError {
-                field: vec![
-                    "input".to_owned(),
-                    "traineeIds".to_owned(),
-                    index.to_string(),
-                ],
-                code: UserErrorCode::NotFound,
-                message: "该学员未报名此课程".to_owned(),
-            }),
-        }
-    }
-    if rows.is_empty() {
-        return Err(ServiceError::User(refused));
-    }
-    let now = now();
-    attendance::Entity::insert_many(rows.iter().map(|(trainee_id, enrollment_id)| {
-        attendance::ActiveModel {
-            session_id: Set(session.id),
-            trainee_id: Set(*trainee_id),
-            enrollment_id: Set(*enrollment_id),
-            recorded_by: Set(user.user_id),
-            recorded_at: Set(now),
-        }
-    }))
-    .on_conflict_do_nothing()
-    .exec(&txn)
-    .await?;
-    // Recounting (rather than adding) keeps the counter right however often a session is
-    // recorded.
-    enrollment::Entity::update_many()
-        .col_expr(
-            enrollment::Column::AttendedSessions,
-            Expr::SubQuery(
-                None,
-                Box::new(
-                    Query::select()
-                        .expr(Func::count(Expr::col((
-                            attendance::Entity,
-                            attendance::Column::SessionId,
-                        ))))
-                        .from(attendance::Entity)
-                        .and_where(
-                            Expr::col((attendance::Entity, attendance::Column::EnrollmentId))
-                                .equals((enrollment::Entity, enrollment::Column::Id)),
-                        )
-                        .to_owned()
-                        .into(),
-                ),
-            ),
-        )
-        .filter(enrollment::Column::Id.is_in(rows.values().copied()))
-        .exec(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(AttendanceRecorded {
-        recorded: rows.len() as u64,
-        refused,
-    })
+            let enrolled: HashMap<Uuid, Uuid> = enrollment::Entity::find()
+                .filter(enrollment::Column::CourseId.eq(session.course_id))
+                .filter(enrollment::Column::TraineeId.is_in(trainee_ids.iter().copied()))
+                .filter(
+                    enrollment::Column::Status
+                        .is_in([EnrollmentStatus::Enrolled, EnrollmentStatus::Completed]),
+                )
+                .all(txn)
+                .await?
+                .into_iter()
+                .map(|e| (e.trainee_id, e.id))
+                .collect();
+            let mut refused = Vec::new();
+            let mut rows: HashMap<Uuid, Uuid> = HashMap::new();
+            for (index, id) in trainee_ids.iter().enumerate() {
+                match enrolled.get(id).map(|e| (*id, *e)) {
+                    Some((trainee_id, enrollment_id)) => {
+                        rows.insert(trainee_id, enrollment_id);
+                    }
+                    None => refused.push(UserError {
+                        field: vec![
+                            "input".to_owned(),
+                            "traineeIds".to_owned(),
+                            index.to_string(),
+                        ],
+                        code: UserErrorCode::NotFound,
+                        message: "该学员未报名此课程".to_owned(),
+                    }),
+                }
+            }
+            if rows.is_empty() {
+                return Err(ServiceError::User(refused));
+            }
+            let now = now();
+            attendance::Entity::insert_many(rows.iter().map(|(trainee_id, enrollment_id)| {
+                attendance::ActiveModel {
+                    session_id: Set(session.id),
+                    trainee_id: Set(*trainee_id),
+                    enrollment_id: Set(*enrollment_id),
+                    recorded_by: Set(user.user_id),
+                    recorded_at: Set(now),
+                }
+            }))
+            .on_conflict_do_nothing()
+            .exec(txn)
+            .await?;
+            // Recounting (rather than adding) keeps the counter right however often a session is
+            // recorded.
+            enrollment::Entity::update_many()
+                .col_expr(
+                    enrollment::Column::AttendedSessions,
+                    Expr::SubQuery(
+                        None,
+                        Box::new(
+                            Query::select()
+                                .expr(Func::count(Expr::col((
+                                    attendance::Entity,
+                                    attendance::Column::SessionId,
+                                ))))
+                                .from(attendance::Entity)
+                                .and_where(
+                                    Expr::col((
+                                        attendance::Entity,
+                                        attendance::Column::EnrollmentId,
+                                    ))
+                                    .equals((enrollment::Entity, enrollment::Column::Id)),
+                                )
+                                .to_owned()
+                                .into(),
+                        ),
+                    ),
+                )
+                .filter(enrollment::Column::Id.is_in(rows.values().copied()))
+                .exec(txn)
+                .await?;
+            Ok(AttendanceRecorded {
+                recorded: rows.len() as u64,
+                refused,
+            })
+        })
+        .await
 }

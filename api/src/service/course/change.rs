@@ -15,9 +15,8 @@ use super::{course_not_found, managed, rules, stale};
 use crate::auth::Actor;
 use crate::error::AppError;
 use crate::service::scope::Scope;
-use crate::service::{
-    Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
-};
+use crate::service::write::write;
+use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
 
 /// Largest number of hours and of seats a course may have.
 const MAX_HOURS: i32 = 10_000;
@@ -161,67 +160,70 @@ pub async fn create(
     check_capacity(&mut problems, input.capacity);
     check_dates(&mut problems, input.starts_on, input.ends_on);
 
-    let txn = begin_write(db).await?;
-    let (base_id, region_code) = match input.base_id {
-        Some(base_id) => {
-            let base = entity::base::Entity::find_by_id(base_id)
-                .one(&txn)
-                .await?
-                .filter(|b| Scope::of(actor).governs_base(b));
-            match base {
-                Some(base) => (Some(base.id), Some(base.region_code)),
+    write(db)
+        .run(async |txn| {
+            let (base_id, region_code) = match input.base_id {
+                Some(base_id) => {
+                    let base = entity::base::Entity::find_by_id(base_id)
+                        .one(txn)
+                        .await?
+                        .filter(|b| Scope::of(actor).governs_base(b));
+                    match base {
+                        Some(base) => (Some(base.id), Some(base.region_code)),
+                        None => {
+                            problems.add(
+                                "baseId",
+                                UserErrorCode::NotFound,
+                                "基地不存在或不在您的管辖范围内",
+                            );
+                            (None, None)
+                        }
+                    }
+                }
+                None if user.role == Role::Admin => (None, user.region_code.clone()),
                 None => {
-                    problems.add(
-                        "baseId",
-                        UserErrorCode::NotFound,
-                        "基地不存在或不在您的管辖范围内",
-                    );
+                    problems.add("baseId", UserErrorCode::Required, "请选择开课基地");
                     (None, None)
                 }
+            };
+            if let Some(instructor_id) = input.instructor_id
+                && !is_eligible_instructor(txn, base_id, instructor_id).await?
+            {
+                problems.push(instructor_not_found());
             }
-        }
-        None if user.role == Role::Admin => (None, user.region_code.clone()),
-        None => {
-            problems.add("baseId", UserErrorCode::Required, "请选择开课基地");
-            (None, None)
-        }
-    };
-    if let Some(instructor_id) = input.instructor_id
-        && !is_eligible_instructor(&txn, base_id, instructor_id).await?
-    {
-        problems.push(instructor_not_found());
-    }
-    problems.into_result()?;
-    let (Some(title), Some(description)) = (title, description) else {
-        return Err(
-            AppError::internal(anyhow::anyhow!("validated course input incomplete")).into(),
-        );
-    };
-    let now = now();
-    let created = course::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        base_id: Set(base_id),
-        region_code: Set(region_code),
-        title: Set(title),
-        description: Set(description),
-        category: Set(input.category),
-        delivery_mode: Set(input.delivery_mode),
-        hours: Set(input.hours),
-        capacity: Set(input.capacity),
-        seats_taken: Set(0),
-        starts_on: Set(input.starts_on),
-        ends_on: Set(input.ends_on),
-        status: Set(CourseStatus::Draft),
-        instructor_id: Set(input.instructor_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-    }
-    .insert(&txn)
-    .await?;
-    replace_accessibility(&txn, created.id, &input.accessibility).await?;
-    txn.commit().await?;
-    Ok(created)
+            problems.into_result()?;
+            let (Some(title), Some(description)) = (title, description) else {
+                return Err(AppError::internal(anyhow::anyhow!(
+                    "validated course input incomplete"
+                ))
+                .into());
+            };
+            let now = now();
+            let created = course::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                base_id: Set(base_id),
+                region_code: Set(region_code),
+                title: Set(title),
+                description: Set(description),
+                category: Set(input.category),
+                delivery_mode: Set(input.delivery_mode),
+                hours: Set(input.hours),
+                capacity: Set(input.capacity),
+                seats_taken: Set(0),
+                starts_on: Set(input.starts_on),
+                ends_on: Set(input.ends_on),
+                status: Set(CourseStatus::Draft),
+                instructor_id: Set(input.instructor_id),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+            }
+            .insert(txn)
+            .await?;
+            replace_accessibility(txn, created.id, &input.accessibility).await?;
+            Ok(created)
+        })
+        .await
 }
 
 /// Changes a course the caller manages, guarded by `version`. Status moves one step at a
@@ -239,95 +241,97 @@ pub async fn update(
         Role::Instructor if changes.instructor_id.is_none() => {}
         _ => return Err(AppError::Forbidden.into()),
     }
-    let txn = begin_write(db).await?;
-    let Some(existing) = course::Entity::find_by_id(changes.id)
-        .filter(managed(actor))
-        .one(&txn)
-        .await?
-    else {
-        return Err(course_not_found("id").into());
-    };
-    if existing.version != changes.version {
-        return Err(stale().into());
-    }
-    let mut problems = Problems::default();
-    let mut model: course::ActiveModel = existing.clone().into();
-    if let Some(title) = changes.title.as_deref()
-        && let Some(title) = validate::text(&mut problems, "title", title, 1, 100)
-    {
-        model.title = Set(title);
-    }
-    if changes.description.is_some()
-        && let Some(description) = validate::optional_text(
-            &mut problems,
-            "description",
-            changes.description.as_deref(),
-            2000,
-        )
-    {
-        model.description = Set(description);
-    }
-    if let Some(status) = changes.status {
-        if rules::may_move(existing.status, status) {
-            model.status = Set(status);
-        } else {
-            problems.add(
-                "status",
-                UserErrorCode::InvalidState,
-                "课程状态只能依次从草稿变为开放报名、结束报名、归档",
-            );
-        }
-    }
-    check_capacity(&mut problems, changes.capacity);
-    if let Some(capacity) = changes.capacity {
-        model.capacity = Set(Some(capacity));
-    }
-    let starts_on = changes.starts_on.or(existing.starts_on);
-    let ends_on = changes.ends_on.or(existing.ends_on);
-    check_dates(&mut problems, starts_on, ends_on);
-    model.starts_on = Set(starts_on);
-    model.ends_on = Set(ends_on);
-    if let Some(instructor_id) = changes.instructor_id {
-        if is_eligible_instructor(&txn, existing.base_id, instructor_id).await? {
-            model.instructor_id = Set(Some(instructor_id));
-        } else {
-            problems.push(instructor_not_found());
-        }
-    }
-    problems.into_result()?;
-    model.version = Set(existing.version + 1);
-    model.updated_at = Set(now());
+    write(db)
+        .run(async |txn| {
+            let Some(existing) = course::Entity::find_by_id(changes.id)
+                .filter(managed(actor))
+                .one(txn)
+                .await?
+            else {
+                return Err(course_not_found("id").into());
+            };
+            if existing.version != changes.version {
+                return Err(stale().into());
+            }
+            let mut problems = Problems::default();
+            let mut model: course::ActiveModel = existing.clone().into();
+            if let Some(title) = changes.title.as_deref()
+                && let Some(title) = validate::text(&mut problems, "title", title, 1, 100)
+            {
+                model.title = Set(title);
+            }
+            if changes.description.is_some()
+                && let Some(description) = validate::optional_text(
+                    &mut problems,
+                    "description",
+                    changes.description.as_deref(),
+                    2000,
+                )
+            {
+                model.description = Set(description);
+            }
+            if let Some(status) = changes.status {
+                if rules::may_move(existing.status, status) {
+                    model.status = Set(status);
+                } else {
+                    problems.add(
+                        "status",
+                        UserErrorCode::InvalidState,
+                        "课程状态只能依次从草稿变为开放报名、结束报名、归档",
+                    );
+                }
+            }
+            check_capacity(&mut problems, changes.capacity);
+            if let Some(capacity) = changes.capacity {
+                model.capacity = Set(Some(capacity));
+            }
+            let starts_on = changes.starts_on.or(existing.starts_on);
+            let ends_on = changes.ends_on.or(existing.ends_on);
+            check_dates(&mut problems, starts_on, ends_on);
+            model.starts_on = Set(starts_on);
+            model.ends_on = Set(ends_on);
+            if let Some(instructor_id) = changes.instructor_id {
+                if is_eligible_instructor(txn, existing.base_id, instructor_id).await? {
+                    model.instructor_id = Set(Some(instructor_id));
+                } else {
+                    problems.push(instructor_not_found());
+                }
+            }
+            problems.into_result()?;
+            model.version = Set(existing.version + 1);
+            model.updated_at = Set(now());
 
-    let mut update = course::Entity::update_many()
-        .set(model)
-        .filter(course::Column::Id.eq(existing.id))
-        .filter(course::Column::Version.eq(existing.version));
-    if let Some(capacity) = changes.capacity {
-        update = update.filter(course::Column::SeatsTaken.lte(capacity));
-    }
-    if update.exec(&txn).await?.rows_affected != 1 {
-        let current = course::Entity::find_by_id(existing.id)
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        return Err(if current.version != existing.version {
-            stale()
-        } else {
-            UserError::input(
-                "capacity",
-                UserErrorCode::Invalid,
-                format!("名额不能少于已报名人数（{}）", current.seats_taken),
-            )
-        }
-        .into());
-    }
-    if let Some(features) = &changes.accessibility {
-        replace_accessibility(&txn, existing.id, features).await?;
-    }
-    let updated = course::Entity::find_by_id(existing.id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    txn.commit().await?;
-    Ok(updated)
+            let mut update = course::Entity::update_many()
+                .set(model)
+                .filter(course::Column::Id.eq(existing.id))
+                .filter(course::Column::Version.eq(existing.version));
+            if let Some(capacity) = changes.capacity {
+                update = update.filter(course::Column::SeatsTaken.lte(capacity));
+            }
+            if update.exec(txn).await?.rows_affected != 1 {
+                let current = course::Entity::find_by_id(existing.id)
+                    .one(txn)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                return Err(if current.version != existing.version {
+                    stale()
+                } else {
+                    UserError::input(
+                        "capacity",
+                        UserErrorCode::Invalid,
+                        format!("名额不能少于已报名人数（{}）", current.seats_taken),
+                    )
+                }
+                .into());
+            }
+            if let Some(features) = &changes.accessibility {
+                replace_accessibility(txn, existing.id, features).await?;
+            }
+            let updated = course::Entity::find_by_id(existing.id)
+                .one(txn)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(updated)
+        })
+        .await
 }

@@ -6,25 +6,22 @@
 use entity::{CourseStatus, EnrollmentStatus, Role, course, enrollment};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, SqlErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter,
 };
 use uuid::Uuid;
 
 use super::{course_not_found, enrollment_not_found, enrollments_visible, visible};
 use crate::auth::Actor;
 use crate::error::AppError;
+use crate::service::write::write;
 use crate::service::{
-    Problems, ServiceError, ServiceResult, UserError, UserErrorCode, begin_write, now,
-    trainee as trainees, validate,
+    Problems, ServiceError, ServiceResult, UserError, UserErrorCode, now, trainee as trainees,
+    validate,
 };
 
 fn duplicate() -> UserError {
     UserError::input("traineeId", UserErrorCode::Duplicate, "该学员已报名此课程")
-}
-
-fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
 /// Enrols a trainee in an OPEN course: a BASE_MANAGER its bases' trainees, an ADMIN those of
@@ -41,91 +38,97 @@ pub async fn enroll(
     if !matches!(user.role, Role::Admin | Role::BaseManager | Role::Trainee) {
         return Err(AppError::Forbidden.into());
     }
-    let txn = begin_write(db).await?;
-    let Some(trainee) = trainees::get(&txn, actor, trainee_id).await? else {
-        return Err(UserError::input("traineeId", UserErrorCode::NotFound, "学员不存在").into());
-    };
-    let Some(course) = course::Entity::find_by_id(course_id)
-        .filter(visible(actor))
-        .one(&txn)
-        .await?
-    else {
-        return Err(course_not_found("courseId").into());
-    };
-    if course.base_id.is_some_and(|b| b != trainee.base_id) {
-        return Err(UserError::input(
-            "courseId",
-            UserErrorCode::Invalid,
-            "该课程只面向开课基地的学员",
+    write(db)
+        .duplicate(
+            enrollment::Column::TraineeId,
+            "traineeId",
+            "该学员已报名此课程",
         )
-        .into());
-    }
-    if course.status != CourseStatus::Open {
-        return Err(not_open());
-    }
-    let existing = enrollment::Entity::find()
-        .filter(enrollment::Column::CourseId.eq(course.id))
-        .filter(enrollment::Column::TraineeId.eq(trainee.id))
-        .one(&txn)
-        .await?;
-    if existing
-        .as_ref()
-        .is_some_and(|e| e.status != EnrollmentStatus::Dropped)
-    {
-        return Err(duplicate().into());
-    }
-    take_seat(&txn, course.id).await?;
-    let now = now();
-    let enrolled = match existing {
-        Some(dropped) => {
-            let mut model: enrollment::ActiveModel = dropped.clone().into();
-            model.status = Set(EnrollmentStatus::Enrolled);
-            model.enrolled_at = Set(now);
-            model.dropped_at = Set(None);
-            model.drop_reason = Set(None);
-            model.updated_at = Set(now);
-            let result = enrollment::Entity::update_many()
-                .set(model)
-                .filter(enrollment::Column::Id.eq(dropped.id))
-                .filter(enrollment::Column::Status.eq(EnrollmentStatus::Dropped))
-                .exec(&txn)
+        .run(async |txn| {
+            let Some(trainee) = trainees::get(txn, actor, trainee_id).await? else {
+                return Err(
+                    UserError::input("traineeId", UserErrorCode::NotFound, "学员不存在").into(),
+                );
+            };
+            let Some(course) = course::Entity::find_by_id(course_id)
+                .filter(visible(actor))
+                .one(txn)
+                .await?
+            else {
+                return Err(course_not_found("courseId").into());
+            };
+            if course.base_id.is_some_and(|b| b != trainee.base_id) {
+                return Err(UserError::input(
+                    "courseId",
+                    UserErrorCode::Invalid,
+                    "该课程只面向开课基地的学员",
+                )
+                .into());
+            }
+            if course.status != CourseStatus::Open {
+                return Err(not_open());
+            }
+            let existing = enrollment::Entity::find()
+                .filter(enrollment::Column::CourseId.eq(course.id))
+                .filter(enrollment::Column::TraineeId.eq(trainee.id))
+                .one(txn)
                 .await?;
-            if result.rows_affected != 1 {
+            if existing
+                .as_ref()
+                .is_some_and(|e| e.status != EnrollmentStatus::Dropped)
+            {
                 return Err(duplicate().into());
             }
-            enrollment::Entity::find_by_id(dropped.id)
-                .one(&txn)
-                .await?
-                .ok_or(AppError::NotFound)?
-        }
-        None => {
-            let inserted = enrollment::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                course_id: Set(course.id),
-                trainee_id: Set(trainee.id),
-                status: Set(EnrollmentStatus::Enrolled),
-                enrolled_at: Set(now),
-                completed_at: Set(None),
-                dropped_at: Set(None),
-                drop_reason: Set(None),
-                score: Set(None),
-                certificate_number: Set(None),
-                credited_region_code: Set(None),
-                attended_sessions: Set(0),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(&txn)
-            .await;
-            match inserted {
-                Ok(model) => model,
-                Err(err) if is_unique_violation(&err) => return Err(duplicate().into()),
-                Err(err) => return Err(err.into()),
-            }
-        }
-    };
-    txn.commit().await?;
-    Ok(enrolled)
+            take_seat(txn, course.id).await?;
+            let now = now();
+            let enrolled = match existing {
+                Some(dropped) => {
+                    let mut model: enrollment::ActiveModel = dropped.clone().into();
+                    model.status = Set(EnrollmentStatus::Enrolled);
+                    model.enrolled_at = Set(now);
+                    model.dropped_at = Set(None);
+                    model.drop_reason = Set(None);
+                    model.updated_at = Set(now);
+                    let result = enrollment::Entity::update_many()
+                        .set(model)
+                        .filter(enrollment::Column::Id.eq(dropped.id))
+                        .filter(enrollment::Column::Status.eq(EnrollmentStatus::Dropped))
+                        .exec(txn)
+                        .await?;
+                    if result.rows_affected != 1 {
+                        return Err(duplicate().into());
+                    }
+                    enrollment::Entity::find_by_id(dropped.id)
+                        .one(txn)
+                        .await?
+                        .ok_or(AppError::NotFound)?
+                }
+                // A concurrent enrolment of the same trainee fails on the unique index:
+                // `write` reports it as DUPLICATE.
+                None => {
+                    enrollment::ActiveModel {
+                        id: Set(Uuid::now_v7()),
+                        course_id: Set(course.id),
+                        trainee_id: Set(trainee.id),
+                        status: Set(EnrollmentStatus::Enrolled),
+                        enrolled_at: Set(now),
+                        completed_at: Set(None),
+                        dropped_at: Set(None),
+                        drop_reason: Set(None),
+                        score: Set(None),
+                        certificate_number: Set(None),
+                        credited_region_code: Set(None),
+                        attended_sessions: Set(0),
+                        created_at: Set(now),
+                        updated_at: Set(now),
+                    }
+                    .insert(txn)
+                    .await?
+                }
+            };
+            Ok(enrolled)
+        })
+        .await
 }
 
 fn not_open() -> ServiceError {
@@ -179,48 +182,50 @@ pub async fn drop(
     let reason = validate::optional_text(&mut problems, "reason", reason.as_deref(), 200);
     problems.into_result()?;
     let reason = reason.flatten();
-    let txn = begin_write(db).await?;
-    let Some(existing) = enrollment::Entity::find_by_id(enrollment_id)
-        .filter(enrollments_visible(actor))
-        .one(&txn)
-        .await?
-    else {
-        return Err(enrollment_not_found().into());
-    };
-    let now = now();
-    let result = enrollment::Entity::update_many()
-        .col_expr(
-            enrollment::Column::Status,
-            Expr::value(EnrollmentStatus::Dropped),
-        )
-        .col_expr(enrollment::Column::DroppedAt, Expr::value(now))
-        .col_expr(enrollment::Column::DropReason, Expr::value(reason))
-        .col_expr(enrollment::Column::UpdatedAt, Expr::value(now))
-        .filter(enrollment::Column::Id.eq(existing.id))
-        .filter(enrollment::Column::Status.eq(EnrollmentStatus::Enrolled))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(UserError::input(
-            "enrollmentId",
-            UserErrorCode::InvalidState,
-            "只能退出尚未结业的报名",
-        )
-        .into());
-    }
-    course::Entity::update_many()
-        .col_expr(
-            course::Column::SeatsTaken,
-            Expr::col(course::Column::SeatsTaken).sub(1),
-        )
-        .filter(course::Column::Id.eq(existing.course_id))
-        .filter(course::Column::SeatsTaken.gt(0))
-        .exec(&txn)
-        .await?;
-    let dropped = enrollment::Entity::find_by_id(existing.id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    txn.commit().await?;
-    Ok(dropped)
+    write(db)
+        .run(async |txn| {
+            let Some(existing) = enrollment::Entity::find_by_id(enrollment_id)
+                .filter(enrollments_visible(actor))
+                .one(txn)
+                .await?
+            else {
+                return Err(enrollment_not_found().into());
+            };
+            let now = now();
+            let result = enrollment::Entity::update_many()
+                .col_expr(
+                    enrollment::Column::Status,
+                    Expr::value(EnrollmentStatus::Dropped),
+                )
+                .col_expr(enrollment::Column::DroppedAt, Expr::value(now))
+                .col_expr(enrollment::Column::DropReason, Expr::value(reason))
+                .col_expr(enrollment::Column::UpdatedAt, Expr::value(now))
+                .filter(enrollment::Column::Id.eq(existing.id))
+                .filter(enrollment::Column::Status.eq(EnrollmentStatus::Enrolled))
+                .exec(txn)
+                .await?;
+            if result.rows_affected != 1 {
+                return Err(UserError::input(
+                    "enrollmentId",
+                    UserErrorCode::InvalidState,
+                    "只能退出尚未结业的报名",
+                )
+                .into());
+            }
+            course::Entity::update_many()
+                .col_expr(
+                    course::Column::SeatsTaken,
+                    Expr::col(course::Column::SeatsTaken).sub(1),
+                )
+                .filter(course::Column::Id.eq(existing.course_id))
+                .filter(course::Column::SeatsTaken.gt(0))
+                .exec(txn)
+                .await?;
+            let dropped = enrollment::Entity::find_by_id(existing.id)
+                .one(txn)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(dropped)
+        })
+        .await
 }

@@ -8,9 +8,8 @@ use uuid::Uuid;
 use super::{course_not_found, managed};
 use crate::auth::Actor;
 use crate::error::AppError;
-use crate::service::{
-    Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
-};
+use crate::service::write::write;
+use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
 
 /// What `addCourseSession` asks for.
 #[derive(Debug, Clone)]
@@ -48,55 +47,58 @@ pub async fn add_session(
     if input.ends_at <= input.starts_at {
         problems.add("endsAt", UserErrorCode::Invalid, "结束时间须晚于开始时间");
     }
-    let txn = begin_write(db).await?;
-    let Some(course) = course::Entity::find_by_id(input.course_id)
-        .filter(managed(actor))
-        .one(&txn)
-        .await?
-    else {
-        return Err(course_not_found("courseId").into());
-    };
-    if course.status == CourseStatus::Archived {
-        return Err(UserError::input(
-            "courseId",
-            UserErrorCode::InvalidState,
-            "课程已归档，不能再安排课次",
-        )
-        .into());
-    }
-    if course
-        .starts_on
-        .is_some_and(|start| china_date(input.starts_at) < start)
-    {
-        problems.add(
-            "startsAt",
-            UserErrorCode::Invalid,
-            "课次不能早于课程开始日期",
-        );
-    }
-    if course
-        .ends_on
-        .is_some_and(|end| china_date(input.ends_at) > end)
-    {
-        problems.add("endsAt", UserErrorCode::Invalid, "课次不能晚于课程结束日期");
-    }
-    problems.into_result()?;
-    let (Some(topic), Some(location)) = (topic, location) else {
-        return Err(
-            AppError::internal(anyhow::anyhow!("validated session input incomplete")).into(),
-        );
-    };
-    let session = course_session::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        course_id: Set(course.id),
-        starts_at: Set(input.starts_at),
-        ends_at: Set(input.ends_at),
-        topic: Set(topic),
-        location: Set(location),
-        created_at: Set(now()),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(session)
+    write(db)
+        .run(async |txn| {
+            let Some(course) = course::Entity::find_by_id(input.course_id)
+                .filter(managed(actor))
+                .one(txn)
+                .await?
+            else {
+                return Err(course_not_found("courseId").into());
+            };
+            if course.status == CourseStatus::Archived {
+                return Err(UserError::input(
+                    "courseId",
+                    UserErrorCode::InvalidState,
+                    "课程已归档，不能再安排课次",
+                )
+                .into());
+            }
+            if course
+                .starts_on
+                .is_some_and(|start| china_date(input.starts_at) < start)
+            {
+                problems.add(
+                    "startsAt",
+                    UserErrorCode::Invalid,
+                    "课次不能早于课程开始日期",
+                );
+            }
+            if course
+                .ends_on
+                .is_some_and(|end| china_date(input.ends_at) > end)
+            {
+                problems.add("endsAt", UserErrorCode::Invalid, "课次不能晚于课程结束日期");
+            }
+            problems.into_result()?;
+            let (Some(topic), Some(location)) = (topic, location) else {
+                return Err(AppError::internal(anyhow::anyhow!(
+                    "validated session input incomplete"
+                ))
+                .into());
+            };
+            let session = course_session::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                course_id: Set(course.id),
+                starts_at: Set(input.starts_at),
+                ends_at: Set(input.ends_at),
+                topic: Set(topic),
+                location: Set(location),
+                created_at: Set(now()),
+            }
+            .insert(txn)
+            .await?;
+            Ok(session)
+        })
+        .await
 }
