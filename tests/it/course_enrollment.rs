@@ -69,6 +69,24 @@ pub async fn session(n: &Net, token: &str, course: &str, day: u32) -> String {
         .to_owned()
 }
 
+/// Sends one `enroll` as the base A manager on its own task, so that requests really run at
+/// the same time.
+fn spawn_enroll(n: &Net, course: &str, trainee: &str) -> tokio::task::JoinHandle<Value> {
+    let router = n.app.app.router.clone();
+    let token = n.manager_a.clone();
+    let body = json!({ "query": ENROLL, "variables": { "i": { "courseId": course, "traineeId": trainee } } });
+    tokio::spawn(async move {
+        let request = Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let response = router.oneshot(request).await.unwrap();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        serde_json::from_slice::<Value>(&bytes).unwrap()
+    })
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_enrolments_never_exceed_capacity() {
     let n = net().await;
@@ -89,22 +107,10 @@ async fn concurrent_enrolments_never_exceed_capacity() {
         );
     }
 
-    let mut tasks = Vec::new();
-    for trainee in trainees {
-        let router = n.app.app.router.clone();
-        let token = n.manager_a.clone();
-        let body = json!({ "query": ENROLL, "variables": { "i": { "courseId": course_id, "traineeId": trainee } } });
-        tasks.push(tokio::spawn(async move {
-            let request = Request::post("/graphql")
-                .header(header::CONTENT_TYPE, "application/json")
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .body(Body::from(body.to_string()))
-                .unwrap();
-            let response = router.oneshot(request).await.unwrap();
-            let bytes = response.into_body().collect().await.unwrap().to_bytes();
-            serde_json::from_slice::<Value>(&bytes).unwrap()
-        }));
-    }
+    let tasks: Vec<_> = trainees
+        .iter()
+        .map(|trainee| spawn_enroll(&n, &course_id, trainee))
+        .collect();
     let (mut succeeded, mut full) = (0, 0);
     for task in tasks {
         let body = task.await.unwrap();
@@ -127,6 +133,52 @@ async fn concurrent_enrolments_never_exceed_capacity() {
         .await;
     assert_eq!(data["course"]["seatsTaken"], 25);
     assert_eq!(data["course"]["enrollments"]["totalCount"], 25);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_enrolments_of_one_trainee_take_one_seat() {
+    let n = net().await;
+    let course_id = n
+        .open_course(&n.manager_a, course(&n.base_a, "网店客服", "ONLINE", &[]))
+        .await;
+    let trainee = n
+        .trainee(&n.manager_a, &n.base_a, "王小明", "PHYSICAL", &[])
+        .await;
+    let tasks: Vec<_> = (0..10)
+        .map(|_| spawn_enroll(&n, &course_id, &trainee))
+        .collect();
+    let mut codes_seen = Vec::new();
+    for task in tasks {
+        let body = task.await.unwrap();
+        assert!(body.get("errors").is_none(), "{body}");
+        let errors = body["data"]["enroll"]["userErrors"]
+            .as_array()
+            .unwrap()
+            .clone();
+        codes_seen.push(match errors.as_slice() {
+            [] => "OK".to_owned(),
+            [error] => format!(
+                "{}:{}",
+                error["field"][1].as_str().unwrap(),
+                error["code"].as_str().unwrap()
+            ),
+            other => panic!("unexpected result: {other:?}"),
+        });
+    }
+    codes_seen.sort();
+    let mut expected = vec!["traineeId:DUPLICATE".to_owned(); 9];
+    expected.push("OK".to_owned());
+    expected.sort();
+    assert_eq!(codes_seen, expected);
+    let data = n
+        .app
+        .data(
+            "query($id: ID!) { course(id: $id) { seatsTaken } }",
+            json!({ "id": course_id }),
+            Some(&n.manager_a),
+        )
+        .await;
+    assert_eq!(data["course"]["seatsTaken"], 1);
 }
 
 #[tokio::test]
