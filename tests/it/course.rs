@@ -441,6 +441,22 @@ async fn drafts_are_seen_by_their_managers_and_open_courses_by_everyone() {
         )
         .await;
     assert_eq!(hidden["course"], json!(null));
+    // Anonymous callers see an open course but no account behind it.
+    let mut taught = course(&n.base_a, "讲师公开课", "ONLINE", &[]);
+    taught["instructorId"] = json!(n.instructor_id);
+    let taught = n.open_course(&n.manager_a, taught).await;
+    let instructor = "query($id: ID!) { course(id: $id) { title instructor { displayName } } }";
+    for (who, token, expected) in [
+        ("anonymous", None, json!(null)),
+        (
+            "another base's manager",
+            Some(n.manager_b.as_str()),
+            json!({ "displayName": "张老师" }),
+        ),
+    ] {
+        let data = n.app.data(instructor, json!({ "id": taught }), token).await;
+        assert_eq!(data["course"]["instructor"], expected, "{who}");
+    }
     let malformed = n
         .app
         .gql("{ course(id: \"not-an-id\") { id } }", json!({}), None)
@@ -455,8 +471,11 @@ async fn drafts_are_seen_by_their_managers_and_open_courses_by_everyone() {
             None,
         )
         .await;
-    assert_eq!(titles(&base["base"]["courses"]["edges"]), ["开放课程"]);
-    assert_eq!(base["base"]["courses"]["totalCount"], 1);
+    assert_eq!(
+        titles(&base["base"]["courses"]["edges"]),
+        ["开放课程", "讲师公开课"]
+    );
+    assert_eq!(base["base"]["courses"]["totalCount"], 2);
 }
 
 /// The courses of the fit table's cases: (title, delivery, features).

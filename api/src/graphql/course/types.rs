@@ -6,6 +6,7 @@ use entity::{course, course_session, enrollment};
 use uuid::Uuid;
 
 use super::loaders::{BaseCoursesKey, EnrollmentCountKey, EnrollmentParent, EnrollmentsKey};
+use crate::auth::Actor;
 use crate::error::{AppError, GqlResultExt};
 use crate::graphql::account::types::User;
 use crate::graphql::base::types::{IncubationBase, TrainingCategory};
@@ -128,11 +129,16 @@ impl Course {
         }
     }
 
-    /// Who teaches it (an INSTRUCTOR or BASE_MANAGER account).
+    /// Who teaches it (an INSTRUCTOR or BASE_MANAGER account). Shown to signed-in people;
+    /// null for anonymous callers and partners, who see no accounts.
     async fn instructor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let sees_accounts = matches!(
+            ctx.actor()?,
+            Actor::User(user) if user.role != entity::Role::Partner
+        );
         match self.0.instructor_id {
-            None => Ok(None),
-            Some(id) => Ok(ctx.loaders().users.load_one(id).await?.map(User)),
+            Some(id) if sees_accounts => Ok(ctx.loaders().users.load_one(id).await?.map(User)),
+            _ => Ok(None),
         }
     }
 
