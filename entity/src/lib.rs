@@ -3,6 +3,7 @@
 
 pub mod attendance;
 pub mod base;
+pub mod base_focus_area;
 pub mod consent;
 pub mod course;
 pub mod course_accessibility;
@@ -14,6 +15,7 @@ pub mod refresh_token;
 pub mod region;
 pub mod service_record;
 pub mod trainee;
+pub mod trainee_interest;
 pub mod user;
 pub mod user_base;
 

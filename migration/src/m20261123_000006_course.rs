@@ -5,6 +5,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::lists::{ListTable, create_list_table, drop_list_table};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -30,12 +32,14 @@ enum Course {
     Version,
 }
 
-#[derive(DeriveIden)]
-enum CourseAccessibility {
-    Table,
-    CourseId,
-    Feature,
-}
+/// A course's accessibility features, one row per feature.
+const ACCESSIBILITY: ListTable = ListTable {
+    table: "course_accessibility",
+    owner: "course_id",
+    owner_table: "course",
+    value: "feature",
+    value_len: 32,
+};
 
 #[derive(DeriveIden)]
 enum CourseSession {
@@ -178,34 +182,8 @@ impl MigrationTrait for Migration {
                 .await?;
         }
 
-        manager
-            .create_table(
-                Table::create()
-                    .table(CourseAccessibility::Table)
-                    .col(uuid(CourseAccessibility::CourseId))
-                    .col(string_len(CourseAccessibility::Feature, 32))
-                    .primary_key(
-                        Index::create()
-                            .col(CourseAccessibility::CourseId)
-                            .col(CourseAccessibility::Feature),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(CourseAccessibility::Table, CourseAccessibility::CourseId)
-                            .to(Course::Table, Course::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        // The fit rule asks "which courses have feature X".
-        manager
-            .create_index(index(
-                "idx_course_accessibility_feature",
-                CourseAccessibility::Table,
-                &["feature", "course_id"],
-            ))
-            .await?;
+        // The fit rule asks "which courses have feature X": the list's (value, owner) index.
+        create_list_table(manager, &ACCESSIBILITY).await?;
 
         manager
             .create_table(
@@ -364,13 +342,14 @@ impl MigrationTrait for Migration {
             Attendance::Table.into_iden(),
             Enrollment::Table.into_iden(),
             CourseSession::Table.into_iden(),
-            CourseAccessibility::Table.into_iden(),
-            Course::Table.into_iden(),
         ] {
             manager
                 .drop_table(Table::drop().table(table).to_owned())
                 .await?;
         }
-        Ok(())
+        drop_list_table(manager, &ACCESSIBILITY).await?;
+        manager
+            .drop_table(Table::drop().table(Course::Table).to_owned())
+            .await
     }
 }

@@ -8,6 +8,7 @@ mod course;
 mod course_access;
 mod course_enrollment;
 mod ids;
+mod lists;
 mod paging;
 mod region;
 mod schema;

@@ -3,9 +3,9 @@
 
 pub mod account;
 pub mod base;
-pub mod categories;
 pub mod course;
 pub mod error;
+pub mod lists;
 pub mod page;
 pub mod region;
 pub mod scope;

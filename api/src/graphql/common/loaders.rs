@@ -1,22 +1,27 @@
 //! The request's DataLoaders: every relation field resolves through one, so the number of
 //! SQL statements depends on the query's depth, not on how many rows it returns.
 
+use std::collections::HashMap;
+use std::marker::PhantomData;
 use std::time::Duration;
 
-use async_graphql::dataloader::DataLoader;
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::{base_focus_area, course_accessibility, trainee_interest};
 use sea_orm::DatabaseConnection;
+use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::graphql::account::loaders::{UserBasesLoader, UserLoader};
 use crate::graphql::base::loaders::{BaseLoader, BaseManagersLoader};
 use crate::graphql::course::loaders::{
-    BaseCourseCountLoader, BaseCoursesLoader, CourseFeaturesLoader, CourseLoader,
-    CourseSessionsLoader, EnrollmentCountLoader, EnrollmentPagesLoader,
+    BaseCourseCountLoader, BaseCoursesLoader, CourseLoader, CourseSessionsLoader,
+    EnrollmentCountLoader, EnrollmentPagesLoader,
 };
 use crate::graphql::region::loaders::{RegionChildrenLoader, RegionLoader};
 use crate::graphql::trainee::loaders::{
     BaseTraineeCountLoader, BaseTraineesLoader, TraineeLoader, TraineeServicesLoader,
 };
+use crate::service::lists::{self, ListTable};
 
 /// One set per request, so nothing is cached across callers.
 pub struct Loaders {
@@ -31,12 +36,14 @@ pub struct Loaders {
     pub base_trainees: DataLoader<BaseTraineesLoader>,
     pub base_trainee_counts: DataLoader<BaseTraineeCountLoader>,
     pub courses: DataLoader<CourseLoader>,
-    pub course_features: DataLoader<CourseFeaturesLoader>,
+    pub course_features: DataLoader<ListLoader<course_accessibility::Entity>>,
     pub course_sessions: DataLoader<CourseSessionsLoader>,
     pub enrollment_pages: DataLoader<EnrollmentPagesLoader>,
     pub enrollment_counts: DataLoader<EnrollmentCountLoader>,
     pub base_courses: DataLoader<BaseCoursesLoader>,
     pub base_course_counts: DataLoader<BaseCourseCountLoader>,
+    pub trainee_interests: DataLoader<ListLoader<trainee_interest::Entity>>,
+    pub base_focus_areas: DataLoader<ListLoader<base_focus_area::Entity>>,
 }
 
 impl Loaders {
@@ -78,7 +85,7 @@ impl Loaders {
                 delay,
             ),
             courses: loader(CourseLoader(db.clone()), delay),
-            course_features: loader(CourseFeaturesLoader(db.clone()), delay),
+            course_features: loader(ListLoader::new(db), delay),
             course_sessions: loader(CourseSessionsLoader(db.clone()), delay),
             enrollment_pages: loader(
                 EnrollmentPagesLoader {
@@ -108,7 +115,35 @@ impl Loaders {
                 },
                 delay,
             ),
+            trainee_interests: loader(ListLoader::new(db), delay),
+            base_focus_areas: loader(ListLoader::new(db), delay),
         }
+    }
+}
+
+/// The lists of a join table (e.g. trainees' interests) by owner id: one statement for all
+/// owners of a request level. Owners must already be visible to the caller.
+pub struct ListLoader<L> {
+    db: DatabaseConnection,
+    table: PhantomData<fn() -> L>,
+}
+
+impl<L> ListLoader<L> {
+    /// A loader over `db`.
+    pub fn new(db: &DatabaseConnection) -> Self {
+        ListLoader {
+            db: db.clone(),
+            table: PhantomData,
+        }
+    }
+}
+
+impl<L: ListTable> Loader<Uuid> for ListLoader<L> {
+    type Value = Vec<L::Value>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        lists::load::<L>(&self.db, keys).await.map_err(loader_error)
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use async_graphql::ErrorExtensions;
 use async_graphql::dataloader::Loader;
-use entity::{AccessibilityFeature, course, course_session, enrollment};
+use entity::{course, course_session, enrollment};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -23,20 +23,6 @@ impl Loader<Uuid> for CourseLoader {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         service::course::by_ids(&self.0, keys)
-            .await
-            .map_err(loader_error)
-    }
-}
-
-/// Accessibility features by course id.
-pub struct CourseFeaturesLoader(pub DatabaseConnection);
-
-impl Loader<Uuid> for CourseFeaturesLoader {
-    type Value = Vec<AccessibilityFeature>;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        service::course::features_of(&self.0, keys)
             .await
             .map_err(loader_error)
     }

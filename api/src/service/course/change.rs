@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::{course_not_found, managed, rules, stale};
 use crate::auth::Actor;
 use crate::error::AppError;
+use crate::service::lists;
 use crate::service::scope::Scope;
 use crate::service::write::write;
 use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
@@ -113,32 +114,6 @@ fn instructor_not_found() -> UserError {
     )
 }
 
-async fn replace_accessibility(
-    db: &impl ConnectionTrait,
-    course_id: Uuid,
-    features: &[AccessibilityFeature],
-) -> Result<(), DbErr> {
-    course_accessibility::Entity::delete_many()
-        .filter(course_accessibility::Column::CourseId.eq(course_id))
-        .exec(db)
-        .await?;
-    let mut features = features.to_vec();
-    features.sort();
-    features.dedup();
-    if features.is_empty() {
-        return Ok(());
-    }
-    course_accessibility::Entity::insert_many(features.into_iter().map(|feature| {
-        course_accessibility::ActiveModel {
-            course_id: Set(course_id),
-            feature: Set(feature),
-        }
-    }))
-    .exec(db)
-    .await?;
-    Ok(())
-}
-
 /// Creates a course in DRAFT: at a base the caller governs, or network-wide (no base) by an
 /// ADMIN, governed by the ADMIN's region.
 pub async fn create(
@@ -220,7 +195,11 @@ pub async fn create(
             }
             .insert(txn)
             .await?;
-            replace_accessibility(txn, created.id, &input.accessibility).await?;
+            lists::insert::<course_accessibility::Entity>(
+                txn,
+                [(created.id, input.accessibility.clone())],
+            )
+            .await?;
             Ok(created)
         })
         .await
@@ -325,7 +304,7 @@ pub async fn update(
                 .into());
             }
             if let Some(features) = &changes.accessibility {
-                replace_accessibility(txn, existing.id, features).await?;
+                lists::replace::<course_accessibility::Entity>(txn, existing.id, features).await?;
             }
             let updated = course::Entity::find_by_id(existing.id)
                 .one(txn)

@@ -25,8 +25,8 @@ pub use change::{CourseChanges, NewCourse, create, update};
 pub use completion::complete;
 pub use enrol::{drop, enroll};
 pub use query::{
-    CourseFilter, by_ids, count, count_per_base, courses_per_base, features_of, fitting, get, list,
-    recommended, sessions_of,
+    CourseFilter, by_ids, count, count_per_base, courses_per_base, fitting, get, list, recommended,
+    sessions_of,
 };
 pub use roster::{
     count_per_course, count_per_trainee, enrollments_per_course, enrollments_per_trainee,

@@ -1,22 +1,23 @@
-//! Reading courses: the filtered list, single and batched reads, accessibility and sessions
-//! for the loaders, and recommendations for a trainee.
+//! Reading courses: the filtered list, single and batched reads, accessibility (a list
+//! table) and sessions for the loaders, and recommendations for a trainee.
 
 use std::collections::HashMap;
 
 use entity::{
     AccessibilityFeature, CourseStatus, DeliveryMode, DisabilityCategory, EnrollmentStatus,
-    TrainingCategory, course, course_accessibility, course_session, enrollment,
+    TrainingCategory, course, course_accessibility, course_session, enrollment, trainee_interest,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
 
 use super::{rules, visible};
 use crate::auth::Actor;
 use crate::error::AppError;
+use crate::service::lists::{self, ListTable};
 use crate::service::page::{self, Order, Page, PageArgs};
 use crate::service::{ServiceResult, trainee as trainees, validate};
 
@@ -32,18 +33,39 @@ pub struct CourseFilter {
     pub search: Option<String>,
 }
 
-/// Courses that fit a trainee of `category`, as a SQL condition (see [`rules::fit`]).
+/// A course's accessibility features are a list table: one row per feature.
+impl ListTable for course_accessibility::Entity {
+    type Value = AccessibilityFeature;
+    const OWNER: course_accessibility::Column = course_accessibility::Column::CourseId;
+    const VALUE: course_accessibility::Column = course_accessibility::Column::Feature;
+
+    fn row(owner: Uuid, value: AccessibilityFeature) -> course_accessibility::ActiveModel {
+        course_accessibility::ActiveModel {
+            course_id: Set(owner),
+            feature: Set(value),
+        }
+    }
+
+    fn entry(row: course_accessibility::Model) -> (Uuid, AccessibilityFeature) {
+        (row.course_id, row.feature)
+    }
+
+    fn sort(values: &mut [AccessibilityFeature]) {
+        values.sort();
+    }
+}
+
+/// Courses that fit a trainee of `category`, as a SQL condition (see [`rules::fit`]): one
+/// of the features, through the list's `(feature, course)` index, or online delivery.
 pub fn fitting(category: DisabilityCategory) -> Condition {
     let fit = rules::fit(category);
     if fit.any {
         return Condition::all();
     }
-    let with_feature = Query::select()
-        .column(course_accessibility::Column::CourseId)
-        .from(course_accessibility::Entity)
-        .and_where(course_accessibility::Column::Feature.is_in(fit.features.iter().copied()))
-        .to_owned();
-    let mut condition = Condition::any().add(course::Column::Id.in_subquery(with_feature));
+    let mut condition = Condition::any().add(lists::any_of::<course_accessibility::Entity>(
+        course::Column::Id,
+        fit.features,
+    ));
     if fit.online {
         condition = condition.add(course::Column::DeliveryMode.eq(DeliveryMode::Online));
     }
@@ -145,28 +167,6 @@ pub async fn by_ids(
         .collect())
 }
 
-/// The accessibility features of each course, in the enum's order.
-pub async fn features_of(
-    db: &impl ConnectionTrait,
-    course_ids: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<AccessibilityFeature>>, DbErr> {
-    let rows = course_accessibility::Entity::find()
-        .filter(course_accessibility::Column::CourseId.is_in(course_ids.iter().copied()))
-        .all(db)
-        .await?;
-    let mut by_course: HashMap<Uuid, Vec<AccessibilityFeature>> = HashMap::new();
-    for row in rows {
-        by_course
-            .entry(row.course_id)
-            .or_default()
-            .push(row.feature);
-    }
-    for features in by_course.values_mut() {
-        features.sort();
-    }
-    Ok(by_course)
-}
-
 /// The sessions of each course, by start time.
 pub async fn sessions_of(
     db: &impl ConnectionTrait,
@@ -198,7 +198,6 @@ pub async fn recommended(
     let Some(trainee) = trainees::get(db, actor, trainee_id).await? else {
         return Ok(Vec::new());
     };
-    let interests = trainees::interests(&trainee);
     let taken = Query::select()
         .column(enrollment::Column::CourseId)
         .from(enrollment::Entity)
@@ -208,7 +207,7 @@ pub async fn recommended(
                 .is_in([EnrollmentStatus::Enrolled, EnrollmentStatus::Completed]),
         )
         .to_owned();
-    let mut select = course::Entity::find()
+    let select = course::Entity::find()
         .filter(course::Column::Status.eq(CourseStatus::Open))
         .filter(
             Condition::any()
@@ -222,15 +221,18 @@ pub async fn recommended(
         )
         .filter(fitting(trainee.disability_category))
         .filter(course::Column::Id.not_in_subquery(taken));
-    if !interests.is_empty() {
-        select = select.order_by(
+    let interests = Query::select()
+        .column(trainee_interest::Column::Category)
+        .from(trainee_interest::Entity)
+        .and_where(trainee_interest::Column::TraineeId.eq(trainee.id))
+        .to_owned();
+    Ok(select
+        .order_by(
             Expr::Case(Box::new(
-                Expr::case(course::Column::Category.is_in(interests), 0).finally(1),
+                Expr::case(course::Column::Category.in_subquery(interests), 0).finally(1),
             )),
             sea_orm::Order::Asc,
-        );
-    }
-    Ok(select
+        )
         .order_by(course::Column::StartsOn.is_null(), sea_orm::Order::Asc)
         .order_by_asc(course::Column::StartsOn)
         .order_by_asc(course::Column::Id)
