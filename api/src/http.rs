@@ -26,7 +26,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::Actor;
 use crate::graphql::QihangSchema;
 use crate::graphql::common::Loaders;
-use crate::graphql::common::context::{ClientAddr, RequestActor, RequestId};
+use crate::graphql::common::context::{ClientAddress, RequestActor, RequestId};
 use crate::state::AppState;
 use crate::telemetry::HttpLabels;
 
@@ -171,8 +171,8 @@ fn request_id(headers: &HeaderMap) -> RequestId {
 }
 
 /// The peer address of the connection, when the server was started with connect info.
-fn client_addr(request: &Request<Body>) -> ClientAddr {
-    ClientAddr(
+fn client_addr(request: &Request<Body>) -> ClientAddress {
+    ClientAddress(
         request
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
@@ -185,7 +185,7 @@ fn prepare(
     app: &AppState,
     actor: &RequestActor,
     id: &RequestId,
-    client: ClientAddr,
+    client: ClientAddress,
     request: GqlRequest,
 ) -> GqlRequest {
     request

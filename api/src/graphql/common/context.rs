@@ -18,9 +18,9 @@ pub struct RequestActor(pub Result<Actor, ()>);
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
-/// The client's network address (from the connection), when the server knows it.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ClientAddr(pub Option<std::net::IpAddr>);
+/// The network address of the client, for per-address limits; None when unknown.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
 
 /// Shortcuts for resolvers.
 pub trait ContextExt {
@@ -32,8 +32,6 @@ pub trait ContextExt {
     fn actor(&self) -> async_graphql::Result<&Actor>;
     /// The request's DataLoaders (shared, so deferred work such as `totalCount` can use them).
     fn loaders(&self) -> &Arc<Loaders>;
-    /// The client's address, for per-address rate limits.
-    fn client_addr(&self) -> Option<std::net::IpAddr>;
 }
 
 impl ContextExt for Context<'_> {
@@ -55,9 +53,5 @@ impl ContextExt for Context<'_> {
 
     fn loaders(&self) -> &Arc<Loaders> {
         self.data_unchecked::<Arc<Loaders>>()
-    }
-
-    fn client_addr(&self) -> Option<std::net::IpAddr> {
-        self.data_opt::<ClientAddr>().and_then(|c| c.0)
     }
 }

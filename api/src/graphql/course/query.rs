@@ -4,6 +4,7 @@
 use super::inputs::CourseFilter;
 use super::types::{CertificateVerification, Course, CourseConnection};
 use crate::error::{AppError, GqlResultExt};
+use crate::graphql::common::context::ClientAddress;
 use crate::graphql::common::pagination::{
     DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, TotalCount, connection, cost, page_args,
 };
@@ -93,7 +94,7 @@ impl CourseQuery {
     ) -> async_graphql::Result<Option<CertificateVerification>> {
         ctx.state()
             .certificate_checks
-            .check(ctx.client_addr())
+            .check(ctx.data_opt::<ClientAddress>().and_then(|c| c.0))
             .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs }.extend())?;
         Ok(service::course::verify_certificate(ctx.db(), &number)
             .await
