@@ -193,6 +193,15 @@ pub struct Config {
     /// against the network.
     #[arg(long, env = "QIHANG_IMPORTS_PER_HOUR", default_value = "30")]
     pub imports_per_hour: NonZeroU32,
+    /// Certificate checks (`verifyCertificate`) allowed per client address and minute, so
+    /// certificate numbers cannot be guessed in bulk.
+    #[arg(
+        long,
+        env = "QIHANG_CERTIFICATE_CHECKS_PER_MINUTE",
+        default_value_t = 20,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub certificate_checks_per_minute: u32,
 }
 
 /// The secrets the server runs with, after configuration and development defaults.

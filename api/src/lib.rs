@@ -21,6 +21,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::auth::account_state::AccountStates;
+use crate::auth::address_limit::AddressLimiter;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
@@ -109,6 +110,9 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         accounts,
         import_limiter: Arc::new(ImportLimiter::per_hour(config.imports_per_hour)),
         metrics,
+        certificate_checks: Arc::new(AddressLimiter::per_minute(
+            config.certificate_checks_per_minute,
+        )),
         config: Arc::new(config),
     };
     spawn_purge(&state);

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::account_state::AccountStates;
+use crate::auth::address_limit::AddressLimiter;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
@@ -25,4 +26,6 @@ pub struct AppState {
     /// Imports per account per hour.
     pub import_limiter: Arc<ImportLimiter>,
     pub metrics: Arc<Metrics>,
+    /// Certificate checks per client address.
+    pub certificate_checks: Arc<AddressLimiter>,
 }

@@ -208,3 +208,78 @@ pub enum ConsentSource {
     #[sea_orm(string_value = "IMPORT")]
     Import,
 }
+
+/// How a course is delivered.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+pub enum DeliveryMode {
+    #[sea_orm(string_value = "ONLINE")]
+    Online,
+    #[sea_orm(string_value = "OFFLINE")]
+    Offline,
+    #[sea_orm(string_value = "HYBRID")]
+    Hybrid,
+}
+
+/// What a course offers so that people with a given disability can take part.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum AccessibilityFeature {
+    #[sea_orm(string_value = "SIGN_LANGUAGE")]
+    SignLanguage,
+    #[sea_orm(string_value = "CAPTIONS")]
+    Captions,
+    #[sea_orm(string_value = "AUDIO_DESCRIPTION")]
+    AudioDescription,
+    #[sea_orm(string_value = "SCREEN_READER_FRIENDLY")]
+    ScreenReaderFriendly,
+    #[sea_orm(string_value = "EASY_READ")]
+    EasyRead,
+    #[sea_orm(string_value = "WHEELCHAIR_ACCESSIBLE")]
+    WheelchairAccessible,
+}
+
+/// Life of a course: DRAFT → OPEN (enrolment) → CLOSED (no new enrolments) → ARCHIVED.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum CourseStatus {
+    #[sea_orm(string_value = "DRAFT")]
+    Draft,
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    #[sea_orm(string_value = "CLOSED")]
+    Closed,
+    #[sea_orm(string_value = "ARCHIVED")]
+    Archived,
+}
+
+/// Where a trainee stands in a course.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum EnrollmentStatus {
+    #[sea_orm(string_value = "ENROLLED")]
+    Enrolled,
+    #[sea_orm(string_value = "COMPLETED")]
+    Completed,
+    #[sea_orm(string_value = "DROPPED")]
+    Dropped,
+}

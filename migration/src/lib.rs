@@ -13,6 +13,7 @@ mod m20261123_000001_account_controls;
 mod m20261123_000002_personal_data;
 mod m20261123_000003_trainee_import;
 mod m20261123_000004_trainee_sorting_and_category_lists;
+mod m20261123_000006_course;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_personal_data::Migration),
             Box::new(m20261123_000003_trainee_import::Migration),
             Box::new(m20261123_000004_trainee_sorting_and_category_lists::Migration),
+            Box::new(m20261123_000006_course::Migration),
         ]
     }
 }

@@ -5,6 +5,9 @@
 mod account;
 mod account_admin;
 mod base;
+mod course;
+mod course_access;
+mod course_enrollment;
 mod fuzz;
 mod ids;
 mod limits;

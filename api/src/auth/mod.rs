@@ -3,6 +3,7 @@
 
 pub mod account_state;
 pub mod actor;
+pub mod address_limit;
 pub mod password;
 pub mod refresh;
 pub mod throttle;

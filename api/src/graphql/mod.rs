@@ -4,6 +4,7 @@
 pub mod account;
 pub mod base;
 pub mod common;
+pub mod course;
 pub mod guard;
 pub mod region;
 pub mod schema;

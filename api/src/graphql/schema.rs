@@ -7,6 +7,8 @@ use super::account::{mutation::AccountMutation, query::AccountQuery};
 use super::base::types::IncubationBaseConnection;
 use super::base::{mutation::BaseMutation, query::BaseQuery};
 use super::common::scalars::Decimal;
+use super::course::types::{CourseConnection, EnrollmentConnection};
+use super::course::{mutation::CourseMutation, query::CourseQuery};
 use super::guard::limits::{MAX_DIRECTIVES, recursion_limit};
 use super::region::query::RegionQuery;
 use super::trainee::imports::TraineeImportConnection;
@@ -17,11 +19,22 @@ use crate::state::AppState;
 
 /// All queries.
 #[derive(MergedObject, Default)]
-pub struct Query(AccountQuery, RegionQuery, BaseQuery, TraineeQuery);
+pub struct Query(
+    AccountQuery,
+    RegionQuery,
+    BaseQuery,
+    TraineeQuery,
+    CourseQuery,
+);
 
 /// All mutations.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AccountMutation, BaseMutation, TraineeMutation);
+pub struct Mutation(
+    AccountMutation,
+    BaseMutation,
+    TraineeMutation,
+    CourseMutation,
+);
 
 /// Qihang's GraphQL schema.
 pub type QihangSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -37,6 +50,8 @@ pub fn build_schema(config: &Config, state: Option<AppState>) -> QihangSchema {
         .register_input_type::<Upload>()
         .override_output_type_description::<IncubationBaseConnection>("A page of incubation bases.")
         .override_output_type_description::<TraineeConnection>("A page of trainees.")
+        .override_output_type_description::<CourseConnection>("A page of courses.")
+        .override_output_type_description::<EnrollmentConnection>("A page of enrolments.")
         .override_output_type_description::<IdentityRevealEntryConnection>(
             "A page of the identity reveal audit log.",
         )

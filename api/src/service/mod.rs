@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod base;
+pub mod course;
 pub mod error;
 pub mod labels;
 pub mod lists;

@@ -9,6 +9,7 @@ use crate::graphql::common::errors::object_payload;
 use crate::graphql::common::pagination::{KeyConnection, TotalCount, connection, page_args};
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, UserError};
+use crate::graphql::course::types::{CourseConnection, base_course_connection};
 use crate::graphql::region::types::Region;
 use crate::graphql::trainee::inputs::{TraineeFilter, TraineeOrder};
 use crate::graphql::trainee::loaders::{BaseTraineeCountKey, BaseTraineesKey};
@@ -179,6 +180,17 @@ impl IncubationBase {
         });
         let sort = order.sort();
         Ok(connection(page, |t| sort.cursor(t), Trainee, total))
+    }
+
+    /// The base's courses you may see, oldest first: OPEN ones for everyone, all of them for
+    /// those who manage them. One statement serves every base of a list.
+    async fn courses(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the edge to continue after.")] after: Option<String>,
+    ) -> async_graphql::Result<CourseConnection> {
+        base_course_connection(ctx, self.0.id, first, after).await
     }
 
     /// Changes with every update; send it back with `updateBase`.

@@ -14,13 +14,13 @@ use crate::state::AppState;
 #[derive(Debug, Clone)]
 pub struct RequestActor(pub Actor);
 
-/// The network address of the client, for per-address limits; None when unknown.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddress(pub Option<std::net::IpAddr>);
-
 /// The request id that the response carries in `x-request-id` and every log line shows.
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
+
+/// The network address of the client, for per-address limits; None when unknown.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
 
 /// Shortcuts for resolvers.
 pub trait ContextExt {

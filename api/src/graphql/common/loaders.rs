@@ -6,13 +6,17 @@ use std::marker::PhantomData;
 use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{base_focus_area, trainee_interest};
+use entity::{base_focus_area, course_accessibility, trainee_interest};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::graphql::account::loaders::{UserBasesLoader, UserLoader};
 use crate::graphql::base::loaders::{BaseLoader, BaseManagersLoader};
+use crate::graphql::course::loaders::{
+    BaseCourseCountLoader, BaseCoursesLoader, CourseLoader, CourseSessionsLoader,
+    EnrollmentCountLoader, EnrollmentPagesLoader,
+};
 use crate::graphql::region::loaders::{RegionChildrenLoader, RegionLoader};
 use crate::graphql::trainee::loaders::{
     BaseTraineeCountLoader, BaseTraineesLoader, TraineeLoader, TraineeServicesLoader,
@@ -31,6 +35,13 @@ pub struct Loaders {
     pub trainee_services: DataLoader<TraineeServicesLoader>,
     pub base_trainees: DataLoader<BaseTraineesLoader>,
     pub base_trainee_counts: DataLoader<BaseTraineeCountLoader>,
+    pub courses: DataLoader<CourseLoader>,
+    pub course_features: DataLoader<ListLoader<course_accessibility::Entity>>,
+    pub course_sessions: DataLoader<CourseSessionsLoader>,
+    pub enrollment_pages: DataLoader<EnrollmentPagesLoader>,
+    pub enrollment_counts: DataLoader<EnrollmentCountLoader>,
+    pub base_courses: DataLoader<BaseCoursesLoader>,
+    pub base_course_counts: DataLoader<BaseCourseCountLoader>,
     pub trainee_interests: DataLoader<ListLoader<trainee_interest::Entity>>,
     pub base_focus_areas: DataLoader<ListLoader<base_focus_area::Entity>>,
 }
@@ -68,6 +79,37 @@ impl Loaders {
             ),
             base_trainee_counts: loader(
                 BaseTraineeCountLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
+            courses: loader(CourseLoader(db.clone()), delay),
+            course_features: loader(ListLoader::new(db), delay),
+            course_sessions: loader(CourseSessionsLoader(db.clone()), delay),
+            enrollment_pages: loader(
+                EnrollmentPagesLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
+            enrollment_counts: loader(
+                EnrollmentCountLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
+            base_courses: loader(
+                BaseCoursesLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
+            base_course_counts: loader(
+                BaseCourseCountLoader {
                     db: db.clone(),
                     actor: actor.clone(),
                 },

@@ -13,6 +13,10 @@ use crate::graphql::common::errors::object_payload;
 use crate::graphql::common::pagination::KeyConnection;
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, Payload, UserError};
+use crate::graphql::course::loaders::EnrollmentParent;
+use crate::graphql::course::types::{
+    AccessibilityFeature, EnrollmentConnection, enrollment_connection,
+};
 use crate::graphql::region::types::Region;
 use crate::service;
 use crate::service::trainee::Revealed;
@@ -122,9 +126,20 @@ pub enum ServiceKind {
 /// The stored row, exposed through the `#[Object]` impl below.
 pub struct Trainee(pub trainee::Model);
 
+/// `FORBIDDEN` for a caller who sees the trainee but not its personal fields (an INSTRUCTOR).
+fn personal_fields(ctx: &Context<'_>) -> async_graphql::Result<()> {
+    if service::trainee::may_read_personal_fields(ctx.actor()?) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden.extend())
+    }
+}
+
 /// A disabled person trained at a base. Visible to ADMINs over the base's region, the base's
 /// managers and the trainee; identity and certificate numbers are masked (see
-/// `revealTraineeIdentity`).
+/// `revealTraineeIdentity`). Instructors see the trainees of their own courses, but their
+/// personal fields (`birthDate`, `idNumberMasked`, `disabilityCertificateMasked`, `phone`,
+/// `services`) give a `FORBIDDEN` error.
 #[Object]
 impl Trainee {
     /// Opaque id.
@@ -142,26 +157,44 @@ impl Trainee {
         self.0.gender.into()
     }
 
-    /// From the identity number.
-    async fn birth_date(&self) -> Date {
-        Date(self.0.birth_date)
+    /// From the identity number. Not for instructors (`FORBIDDEN`).
+    async fn birth_date(&self, ctx: &Context<'_>) -> async_graphql::Result<Date> {
+        personal_fields(ctx)?;
+        Ok(Date(self.0.birth_date))
     }
 
     /// Identity number showing only its region code, e.g. "220302************": nothing that
-    /// `birthDate` and `gender` do not show already (see `revealTraineeIdentity`).
-    async fn id_number_masked(&self) -> &str {
-        &self.0.id_number_masked
+    /// `birthDate` and `gender` do not show already (see `revealTraineeIdentity`). Not for
+    /// instructors (`FORBIDDEN`).
+    async fn id_number_masked(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        personal_fields(ctx)?;
+        Ok(&self.0.id_number_masked)
     }
 
     /// Disability certificate number showing only the region code and the category and level
-    /// digits, e.g. "220302************23".
-    async fn disability_certificate_masked(&self) -> &str {
-        &self.0.certificate_masked
+    /// digits, e.g. "220302************23". Not for instructors (`FORBIDDEN`).
+    async fn disability_certificate_masked(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<&str> {
+        personal_fields(ctx)?;
+        Ok(&self.0.certificate_masked)
     }
 
     /// From the certificate number.
     async fn disability_category(&self) -> DisabilityCategory {
         self.0.disability_category.into()
+    }
+
+    /// The accessibility a course needs to suit this trainee: any one of these features (for
+    /// SPEECH and PHYSICAL an online course suits too); empty when any course suits (MENTAL,
+    /// MULTIPLE). Shown to the trainee's instructors.
+    async fn accessibility_needs(&self) -> Vec<AccessibilityFeature> {
+        let mut features = service::course::rules::fit(self.0.disability_category)
+            .features
+            .to_vec();
+        features.sort();
+        features.into_iter().map(Into::into).collect()
     }
 
     /// 1 (most severe) to 4, from the certificate number.
@@ -170,8 +203,9 @@ impl Trainee {
     }
 
     /// Mainland mobile number; shown to an ADMIN over the trainee's base, the base's managers
-    /// and the trainee, null for everyone else.
+    /// and the trainee, null for everyone else. Not for instructors (`FORBIDDEN`).
     async fn phone(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        personal_fields(ctx)?;
         service::trainee::phone(&ctx.state().cipher, ctx.actor()?, &self.0).gql()
     }
 
@@ -225,8 +259,20 @@ impl Trainee {
             .ok_or_else(|| AppError::NotFound.extend())
     }
 
-    /// Employment services given (四个一), by date.
+    /// The trainee's enrolments you may see, oldest first (an INSTRUCTOR sees those in its own
+    /// courses). One statement serves every trainee of a list.
+    async fn enrollments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the edge to continue after.")] after: Option<String>,
+    ) -> async_graphql::Result<EnrollmentConnection> {
+        enrollment_connection(ctx, EnrollmentParent::Trainee, self.0.id, first, after).await
+    }
+
+    /// Employment services given (四个一), by date. Not for instructors (`FORBIDDEN`).
     async fn services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ServiceRecord>> {
+        personal_fields(ctx)?;
         let records = ctx
             .loaders()
             .trainee_services

@@ -4,7 +4,8 @@
 //!
 //! Who sees a trainee is decided in SQL by [`visible`], built from the shared
 //! [`Scope`](crate::service::scope::Scope): an ADMIN the trainees of bases in its region, a
-//! BASE_MANAGER those of its bases, a TRAINEE itself, everyone else nobody.
+//! BASE_MANAGER those of its bases, a TRAINEE itself, an INSTRUCTOR the trainees enrolled in
+//! its own courses (never their personal fields), everyone else nobody.
 
 mod change;
 pub mod employment;
@@ -18,7 +19,7 @@ mod sealed;
 pub use change::{TraineeChanges, transfer, update};
 pub use query::{
     TraineeFilter, TraineeOrder, TraineeSort, by_ids, count, count_per_base, first_per_base, get,
-    list, select, visible,
+    list, may_read_personal_fields, select, visible,
 };
 pub use registration::{Registration, ValidRegistration, check, register};
 pub use reveal::{Revealed, count_reveals, reveal, reveals};

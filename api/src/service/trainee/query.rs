@@ -24,11 +24,22 @@ fn china_midnight_utc(date: NaiveDate) -> chrono::DateTime<chrono::Utc> {
     date.and_time(NaiveTime::MIN).and_utc() - chrono::Duration::hours(8)
 }
 
-/// The trainees `actor` may see, as a SQL condition (see [`Scope::trainees`]).
+/// The trainees `actor` may see, as a SQL condition (see [`Scope::trainees`]); an
+/// INSTRUCTOR sees the trainees enrolled in its own courses.
 pub fn visible(actor: &Actor) -> Condition {
     Scope::of(actor)
         .trainees(trainee::Column::Id, trainee::Column::BaseId)
+        .instructor(|me| {
+            trainee::Column::Id.in_subquery(crate::service::course::trainees_taught_by(me.user_id))
+        })
         .condition()
+}
+
+/// Whether `actor` may read the personal fields of the trainees it sees (birth date,
+/// masked identity and certificate numbers, phone, employment services). An INSTRUCTOR sees
+/// its courses' trainees by name, category and needs only.
+pub fn may_read_personal_fields(actor: &Actor) -> bool {
+    !matches!(actor, Actor::User(user) if user.role == entity::Role::Instructor)
 }
 
 /// Filters of the trainee list; all given conditions must hold.
