@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod service;
@@ -86,7 +87,11 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     let cipher = FieldCipher::new(&secrets.data_key)?;
     upgrade_sealing(&db, &cipher).await?;
     bootstrap_admin(&config, &db).await?;
+    let events = events::EventBus::start(&db, config.database_schema.as_deref())
+        .await
+        .context("cannot listen for events on the database")?;
     let state = AppState {
+        events,
         db,
         keys: Arc::new(TokenKeys::new(
             &secrets.jwt_secret,

@@ -8,6 +8,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::crypto::FieldCipher;
+use crate::events::EventBus;
 use crate::telemetry::Metrics;
 
 /// Shared server state; cheap to clone.
@@ -19,4 +20,6 @@ pub struct AppState {
     pub cipher: Arc<FieldCipher>,
     pub throttle: Arc<LoginThrottle>,
     pub metrics: Arc<Metrics>,
+    /// Live updates for subscriptions.
+    pub events: EventBus,
 }

@@ -1,15 +1,25 @@
 //! Qihang's storage model: one sea-orm entity per table and the enums stored in them.
 //! No business rules live here; the `api` crate's services own those.
 
+pub mod award;
 pub mod base;
+pub mod competition;
 pub mod consent;
 pub mod enums;
+pub mod follower_snapshot;
 pub mod identity_reveal;
+pub mod livestream;
+pub mod livestream_product;
+pub mod platform_account;
 pub mod refresh_token;
 pub mod region;
 pub mod service_record;
+pub mod star_profile;
+pub mod star_stage_change;
 pub mod trainee;
 pub mod user;
 pub mod user_base;
 
 pub use enums::*;
+pub use platform_account::Platform;
+pub use star_profile::StarStage;

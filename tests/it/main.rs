@@ -7,6 +7,7 @@ mod base;
 mod personal_data;
 mod region;
 mod schema;
+mod star;
 mod support;
 mod trainee;
 mod trainee_import;

@@ -6,6 +6,7 @@ pub mod base;
 pub mod common;
 pub mod region;
 pub mod schema;
+pub mod star;
 pub mod trainee;
 
 pub use schema::{QihangSchema, build_schema};

@@ -1,6 +1,6 @@
 //! The schema: every domain's queries and mutations merged, with the configured limits.
 
-use async_graphql::{EmptySubscription, MergedObject, Schema, Upload};
+use async_graphql::{MergedObject, MergedSubscription, Schema, Upload};
 
 use super::account::{mutation::AccountMutation, query::AccountQuery};
 use super::base::types::IncubationBaseConnection;
@@ -8,6 +8,8 @@ use super::base::{mutation::BaseMutation, query::BaseQuery};
 use super::common::extension::ErrorCodes;
 use super::common::scalars::Decimal;
 use super::region::query::RegionQuery;
+use super::star::types::{LivestreamConnection, StarConnection};
+use super::star::{mutation::StarMutation, query::StarQuery, subscription::StarSubscription};
 use super::trainee::types::{IdentityRevealEntryConnection, TraineeConnection};
 use super::trainee::{mutation::TraineeMutation, query::TraineeQuery};
 use crate::config::Config;
@@ -15,30 +17,46 @@ use crate::state::AppState;
 
 /// All queries.
 #[derive(MergedObject, Default)]
-pub struct Query(AccountQuery, RegionQuery, BaseQuery, TraineeQuery);
+pub struct Query(
+    AccountQuery,
+    RegionQuery,
+    BaseQuery,
+    TraineeQuery,
+    StarQuery,
+);
 
 /// All mutations.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AccountMutation, BaseMutation, TraineeMutation);
+pub struct Mutation(AccountMutation, BaseMutation, TraineeMutation, StarMutation);
+
+/// All subscriptions (served on `/graphql/ws`).
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(StarSubscription);
 
 /// Qihang's GraphQL schema.
-pub type QihangSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type QihangSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema with limits from `config`; `state` is available to every resolver.
 pub fn build_schema(config: &Config, state: Option<AppState>) -> QihangSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(config.max_query_depth)
-        .limit_complexity(config.max_query_complexity)
-        .limit_recursive_depth(config.max_query_depth.saturating_mul(4))
-        .limit_directives(16)
-        .register_input_type::<Decimal>()
-        .register_input_type::<Upload>()
-        .override_output_type_description::<IncubationBaseConnection>("A page of incubation bases.")
-        .override_output_type_description::<TraineeConnection>("A page of trainees.")
-        .override_output_type_description::<IdentityRevealEntryConnection>(
-            "A page of the identity reveal audit log.",
-        )
-        .extension(ErrorCodes);
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(config.max_query_depth)
+    .limit_complexity(config.max_query_complexity)
+    .limit_recursive_depth(config.max_query_depth.saturating_mul(4))
+    .limit_directives(16)
+    .register_input_type::<Decimal>()
+    .register_input_type::<Upload>()
+    .override_output_type_description::<IncubationBaseConnection>("A page of incubation bases.")
+    .override_output_type_description::<TraineeConnection>("A page of trainees.")
+    .override_output_type_description::<StarConnection>("A page of star profiles.")
+    .override_output_type_description::<LivestreamConnection>("A page of livestreams.")
+    .override_output_type_description::<IdentityRevealEntryConnection>(
+        "A page of the identity reveal audit log.",
+    )
+    .extension(ErrorCodes);
     if !config.introspection_enabled() {
         // Suggestions ("did you mean …") would leak the schema that introspection hides.
         builder = builder.disable_introspection().disable_suggestions();

@@ -10,6 +10,7 @@ use crate::auth::Actor;
 use crate::graphql::account::loaders::{UserBasesLoader, UserLoader};
 use crate::graphql::base::loaders::{BaseLoader, BaseManagersLoader};
 use crate::graphql::region::loaders::{RegionChildrenLoader, RegionLoader};
+use crate::graphql::star::loaders::StarLoaders;
 use crate::graphql::trainee::loaders::{
     BaseTraineeCountLoader, BaseTraineesLoader, TraineeLoader, TraineeServicesLoader,
 };
@@ -26,6 +27,8 @@ pub struct Loaders {
     pub trainee_services: DataLoader<TraineeServicesLoader>,
     pub base_trainees: DataLoader<BaseTraineesLoader>,
     pub base_trainee_counts: DataLoader<BaseTraineeCountLoader>,
+    /// The star domain's loaders.
+    pub stars: StarLoaders,
 }
 
 impl Loaders {
@@ -66,6 +69,7 @@ impl Loaders {
                 },
                 delay,
             ),
+            stars: StarLoaders::new(db, delay, actor),
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::graphql::common::pagination::KeyConnection;
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, Payload, UserError};
 use crate::graphql::region::types::Region;
+use crate::graphql::star::types::{Award, StarProfile, awards_of};
 use crate::service;
 use crate::service::trainee::Revealed;
 use crate::service::trainee::import::ImportReport;
@@ -230,6 +231,22 @@ impl Trainee {
             .await?
             .unwrap_or_default();
         Ok(records.into_iter().map(ServiceRecord).collect())
+    }
+
+    /// The trainee's internet star profile, if nominated and you may see it.
+    async fn star(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<StarProfile>> {
+        Ok(ctx
+            .loaders()
+            .stars
+            .trainee_stars
+            .load_one(self.0.id)
+            .await?
+            .map(StarProfile))
+    }
+
+    /// Prizes won at competitions, oldest record first.
+    async fn awards(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Award>> {
+        awards_of(ctx, self.0.id).await
     }
 
     /// When the trainee was registered.

@@ -1,0 +1,170 @@
+//! Livestream sessions: recording them with their audience and sales, and reading them in
+//! scope.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::{Platform, base, livestream, trainee};
+use rust_decimal::Decimal;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+};
+use uuid::Uuid;
+
+use super::metrics::{MAX_SALES_YUAN, fen};
+use super::profile::get as get_star;
+use super::{staff, visible_stars};
+use crate::auth::Actor;
+use crate::error::AppError;
+use crate::events::{Event, EventBus};
+use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, begin_write, now};
+
+/// Longest livestream one record may describe: two days.
+const MAX_DURATION_MINUTES: i32 = 48 * 60;
+
+/// What `recordLivestream` asks for.
+#[derive(Debug, Clone)]
+pub struct NewLivestream {
+    pub star_id: Uuid,
+    pub platform: Platform,
+    pub started_at: DateTime<Utc>,
+    pub duration_minutes: i32,
+    pub peak_viewers: i32,
+    pub views: i32,
+    pub orders: i32,
+    pub sales: Decimal,
+}
+
+fn check(input: &NewLivestream, problems: &mut Problems) -> Option<i64> {
+    if !(1..=MAX_DURATION_MINUTES).contains(&input.duration_minutes) {
+        problems.add(
+            "durationMinutes",
+            UserErrorCode::Invalid,
+            format!("直播时长须在 1 到 {MAX_DURATION_MINUTES} 分钟之间"),
+        );
+    }
+    if input.started_at > now() {
+        problems.add("startedAt", UserErrorCode::Invalid, "开播时间不能晚于现在");
+    }
+    for (field, value) in [
+        ("peakViewers", input.peak_viewers),
+        ("views", input.views),
+        ("orders", input.orders),
+    ] {
+        if value < 0 {
+            problems.add(field, UserErrorCode::Invalid, "不能为负数");
+        }
+    }
+    if input.peak_viewers > input.views && input.views >= 0 {
+        problems.add(
+            "views",
+            UserErrorCode::Invalid,
+            "观看人次不能少于最高同时在线人数",
+        );
+    }
+    let sales = fen(input.sales, MAX_SALES_YUAN);
+    if sales.is_none() {
+        problems.add(
+            "sales",
+            UserErrorCode::Invalid,
+            "销售额须为不小于 0 的金额，最多两位小数",
+        );
+    }
+    sales
+}
+
+/// Records a livestream of a star the caller manages, and tells subscribers once it is
+/// saved.
+pub async fn record(
+    db: &DatabaseConnection,
+    events: &EventBus,
+    actor: &Actor,
+    input: NewLivestream,
+) -> ServiceResult<livestream::Model> {
+    let user = staff(actor)?;
+    let mut problems = Problems::default();
+    let sales_fen = check(&input, &mut problems);
+    let txn = begin_write(db).await?;
+    let Some(star) = get_star(&txn, actor, input.star_id).await? else {
+        return Err(UserError::input("starId", UserErrorCode::NotFound, "网创红人不存在").into());
+    };
+    problems.into_result()?;
+    let base = base::Entity::find()
+        .filter(
+            base::Column::Id.in_subquery(
+                Query::select()
+                    .column(trainee::Column::BaseId)
+                    .from(trainee::Entity)
+                    .and_where(trainee::Column::Id.eq(star.trainee_id))
+                    .to_owned(),
+            ),
+        )
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("star {} has no base", star.id)))?;
+    let created = livestream::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        star_id: Set(input.star_id),
+        platform: Set(input.platform),
+        started_at: Set(input.started_at),
+        duration_minutes: Set(input.duration_minutes),
+        peak_viewers: Set(input.peak_viewers),
+        views: Set(input.views),
+        orders: Set(input.orders),
+        sales_fen: Set(sales_fen.unwrap_or_default()),
+        recorded_by: Set(Some(user.user_id)),
+        created_at: Set(now()),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    events
+        .publish(Event::LivestreamRecorded {
+            livestream_id: created.id,
+            base_id: base.id,
+            region_code: base.region_code,
+        })
+        .await;
+    Ok(created)
+}
+
+/// One livestream, if the caller may see its star.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<Option<livestream::Model>, DbErr> {
+    livestream::Entity::find_by_id(id)
+        .filter(livestream::Column::StarId.in_subquery(visible_stars(actor)))
+        .one(db)
+        .await
+}
+
+#[derive(FromQueryResult)]
+struct StarSales {
+    star_id: Uuid,
+    sales: i64,
+}
+
+/// The sales of all livestreams of each star, in fen, in one grouped statement. The caller
+/// has already seen the stars.
+pub async fn total_sales(
+    db: &impl ConnectionTrait,
+    star_ids: &[Uuid],
+) -> Result<HashMap<Uuid, i64>, DbErr> {
+    let totals = livestream::Entity::find()
+        .select_only()
+        .column(livestream::Column::StarId)
+        .expr_as(
+            Expr::expr(livestream::Column::SalesFen.sum()).cast_as(Alias::new("BIGINT")),
+            "sales",
+        )
+        .filter(livestream::Column::StarId.is_in(star_ids.iter().copied()))
+        .group_by(livestream::Column::StarId)
+        .into_model::<StarSales>()
+        .all(db)
+        .await?;
+    Ok(totals.into_iter().map(|t| (t.star_id, t.sales)).collect())
+}
