@@ -4,6 +4,7 @@
 
 mod account;
 mod base;
+mod paging;
 mod personal_data;
 mod region;
 mod schema;

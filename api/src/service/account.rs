@@ -11,6 +11,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::scope::Scope;
 use super::{Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate};
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
@@ -254,8 +255,7 @@ pub async fn create(
     actor: &Actor,
     input: NewUser,
 ) -> ServiceResult<user::Model> {
-    actor.require_role(Role::Admin)?;
-    let scope = actor.admin_scope().ok_or(AppError::Forbidden)?;
+    let scope = Scope::of(actor).admin()?;
     create_in_scope(db, &scope, input).await
 }
 

@@ -58,7 +58,7 @@ impl BaseQuery {
     ) -> async_graphql::Result<IncubationBaseConnection> {
         let args = page_args(first, after, last, before).gql()?;
         let filter = service_filter(filter);
-        let page = service::base::list(ctx.db(), &filter, args).await.gql()?;
+        let page = service::base::list(ctx.db(), &filter, &args).await.gql()?;
         let db = ctx.db().clone();
         let total = TotalCount::new(move || {
             let db = db.clone();

@@ -45,7 +45,9 @@ impl StarQuery {
         let actor = ctx.actor()?.clone();
         let args = page_args(first, after, None, None).gql()?;
         let filter = filter.unwrap_or_default().into_service();
-        let page = profile::list(ctx.db(), &actor, &filter, args).await.gql()?;
+        let page = profile::list(ctx.db(), &actor, &filter, &args)
+            .await
+            .gql()?;
         let db = ctx.db().clone();
         let total = TotalCount::new(move || {
             let (db, actor, filter) = (db.clone(), actor.clone(), filter.clone());

@@ -1,12 +1,13 @@
 //! Inputs of the trainee domain.
 
-use async_graphql::{ID, InputObject, Upload};
+use async_graphql::{Enum, ID, InputObject, Upload};
 use uuid::Uuid;
 
 use super::types::{
     DisabilityCategory, EducationLevel, EmploymentStatus, Residence, ServiceKind, TraineeStatus,
 };
 use crate::graphql::base::types::TrainingCategory;
+use crate::graphql::common::pagination::SortDirection;
 use crate::graphql::common::scalars::Date;
 use crate::service;
 
@@ -55,6 +56,40 @@ impl TraineeFilter {
             search: self.search,
             registered_from: self.registered_from.map(|d| d.0),
             registered_to: self.registered_to.map(|d| d.0),
+        }
+    }
+}
+
+/// What a trainee list can be sorted by; equal values keep registration order.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum TraineeSortField {
+    /// By name (as the database compares text: by code point, not by pinyin).
+    Name,
+    /// By registration time.
+    RegisteredAt,
+}
+
+/// The order of a trainee list.
+#[derive(InputObject, Clone, Copy)]
+pub struct TraineeOrder {
+    /// What to sort by.
+    pub field: TraineeSortField,
+    /// Which way.
+    pub direction: SortDirection,
+}
+
+impl TraineeOrder {
+    /// The service order; none given is registration order.
+    pub fn into_service(order: Option<Self>) -> service::trainee::TraineeOrder {
+        match order {
+            None => service::trainee::TraineeOrder::default(),
+            Some(order) => service::trainee::TraineeOrder {
+                sort: match order.field {
+                    TraineeSortField::Name => service::trainee::TraineeSort::Name,
+                    TraineeSortField::RegisteredAt => service::trainee::TraineeSort::RegisteredAt,
+                },
+                direction: order.direction.into(),
+            },
         }
     }
 }

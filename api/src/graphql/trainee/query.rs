@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use uuid::Uuid;
 
-use super::inputs::TraineeFilter;
+use super::inputs::{TraineeFilter, TraineeOrder};
 use super::types::{
     IdentityRevealEntry, IdentityRevealEntryConnection, Trainee, TraineeConnection,
 };
@@ -34,9 +34,10 @@ impl TraineeQuery {
             .map(Trainee))
     }
 
-    /// The trainees you may see, in registration order: an ADMIN those of bases in its
-    /// region, a BASE_MANAGER those of its bases, a TRAINEE itself.
+    /// The trainees you may see, in registration order unless `orderBy` says otherwise: an
+    /// ADMIN those of bases in its region, a BASE_MANAGER those of its bases, a TRAINEE itself.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // Relay's four paging arguments, a filter and an order.
     async fn trainees(
         &self,
         ctx: &Context<'_>,
@@ -45,11 +46,14 @@ impl TraineeQuery {
         #[graphql(desc = "Page size counted back from `before`, at most 100.")] last: Option<i32>,
         #[graphql(desc = "Cursor of the edge to continue before.")] before: Option<String>,
         #[graphql(desc = "Conditions the trainees must meet.")] filter: Option<TraineeFilter>,
+        #[graphql(desc = "Sort order (default: registration order). Cursors belong to one order.")]
+        order_by: Option<TraineeOrder>,
     ) -> async_graphql::Result<TraineeConnection> {
         let actor = ctx.actor()?.clone();
         let args = page_args(first, after, last, before).gql()?;
         let filter = filter.unwrap_or_default().into_service();
-        let page = service::trainee::list(ctx.db(), &actor, &filter, args)
+        let order = TraineeOrder::into_service(order_by);
+        let page = service::trainee::list(ctx.db(), &actor, &filter, order, &args)
             .await
             .gql()?;
         let db = ctx.db().clone();
@@ -57,7 +61,8 @@ impl TraineeQuery {
             let (db, actor, filter) = (db.clone(), actor.clone(), filter.clone());
             Box::pin(async move { service::trainee::count(&db, &actor, &filter).await.gql() })
         });
-        Ok(connection(page, |t| t.id, Trainee, total))
+        let sort = order.sort();
+        Ok(connection(page, |t| sort.cursor(t), Trainee, total))
     }
 
     /// The audit log of reveals of full identity numbers, oldest first. ADMIN only: reveals
@@ -73,7 +78,7 @@ impl TraineeQuery {
         let actor = ctx.actor()?.clone();
         let args = page_args(first, after, None, None).gql()?;
         let trainee_id = trainee_id.map(|id| Uuid::parse_str(&id).unwrap_or(Uuid::nil()));
-        let page = service::trainee::reveals(ctx.db(), &actor, trainee_id, args)
+        let page = service::trainee::reveals(ctx.db(), &actor, trainee_id, &args)
             .await
             .gql()?;
         let db = ctx.db().clone();

@@ -13,26 +13,24 @@ pub mod livestream;
 pub mod metrics;
 pub mod profile;
 
-use crate::auth::{Actor, RegionScope, UserActor};
-use crate::error::AppError;
-use entity::{Role, base, star_profile, trainee};
+use entity::{Role, star_profile, trainee};
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, DbErr, SqlErr};
 use uuid::Uuid;
 
+use crate::auth::{Actor, UserActor};
+use crate::error::AppError;
+use crate::service::scope::Scope;
+
 /// The staff allowed to record star data: an ADMIN or a BASE_MANAGER.
 fn staff(actor: &Actor) -> Result<&UserActor, AppError> {
-    let user = actor.user()?;
-    match user.role {
-        Role::Admin | Role::BaseManager => Ok(user),
-        _ => Err(AppError::Forbidden),
-    }
+    Scope::of(actor).staff()
 }
 
 /// Whether the caller may read star data at all: ADMINs, BASE_MANAGERs and TRAINEEs (their
 /// own); `FORBIDDEN` for other roles, `UNAUTHENTICATED` without credentials.
 pub fn may_read(actor: &Actor) -> Result<(), AppError> {
-    match actor.user()?.role {
+    match Scope::of(actor).user()?.role {
         Role::Admin | Role::BaseManager | Role::Trainee => Ok(()),
         Role::Instructor | Role::Partner => Err(AppError::Forbidden),
     }
@@ -41,73 +39,29 @@ pub fn may_read(actor: &Actor) -> Result<(), AppError> {
 /// A quick check, without the database, whether the caller might see the stars of a base in
 /// `region_code`: false means certainly not; true still needs the scoped read.
 pub fn might_see(actor: &Actor, base_id: Uuid, region_code: &str) -> bool {
-    match actor {
-        Actor::User(user) => match user.role {
-            Role::Admin => RegionScope::of(user.region_code.as_deref()).contains(region_code),
-            Role::BaseManager => user.base_ids.contains(&base_id),
-            Role::Trainee => user.trainee_id.is_some(),
-            Role::Instructor | Role::Partner => false,
-        },
-        Actor::Anonymous => false,
+    let scope = Scope::of(actor);
+    match scope.role() {
+        Some(Role::Admin) => scope.governs_region(region_code),
+        Some(Role::BaseManager) => scope.user().is_ok_and(|u| u.base_ids.contains(&base_id)),
+        Some(Role::Trainee) => true,
+        _ => false,
     }
-}
-
-/// A condition no row meets.
-fn nothing(column: impl ColumnTrait) -> Condition {
-    Condition::all()
-        .add(column.is_null())
-        .add(column.is_not_null())
-}
-
-/// Ids of the bases in a region scope, as a subquery; None for the whole country.
-fn bases_in(scope: &RegionScope) -> Option<SelectStatement> {
-    scope.code_range().map(|(low, high)| {
-        Query::select()
-            .column(base::Column::Id)
-            .from(base::Entity)
-            .and_where(base::Column::RegionCode.between(low, high))
-            .to_owned()
-    })
 }
 
 /// The trainees whose star data `actor` may see, as a condition on a trainee id `column`:
-/// an ADMIN those of bases in its region, a BASE_MANAGER those of its bases, a TRAINEE
-/// itself; instructors, partners and anonymous callers none.
+/// the trainees of the scope module (an ADMIN those of bases in its region, a BASE_MANAGER
+/// those of its bases, a TRAINEE itself), not widened: instructors see no star data.
 fn trainees_visible(actor: &Actor, column: impl ColumnTrait) -> Condition {
-    let Actor::User(user) = actor else {
-        return nothing(column);
-    };
-    let of_bases = |bases: SelectStatement| {
-        Condition::all().add(
-            column.in_subquery(
-                Query::select()
-                    .column(trainee::Column::Id)
-                    .from(trainee::Entity)
-                    .and_where(trainee::Column::BaseId.in_subquery(bases))
-                    .to_owned(),
-            ),
+    let trainees = Query::select()
+        .column(trainee::Column::Id)
+        .from(trainee::Entity)
+        .cond_where(
+            Scope::of(actor)
+                .trainees(trainee::Column::Id, trainee::Column::BaseId)
+                .condition(),
         )
-    };
-    match user.role {
-        Role::Admin => match bases_in(&RegionScope::of(user.region_code.as_deref())) {
-            None => Condition::all(),
-            Some(bases) => of_bases(bases),
-        },
-        Role::BaseManager => Condition::all().add(
-            column.in_subquery(
-                Query::select()
-                    .column(trainee::Column::Id)
-                    .from(trainee::Entity)
-                    .and_where(trainee::Column::BaseId.is_in(user.base_ids.iter().copied()))
-                    .to_owned(),
-            ),
-        ),
-        Role::Trainee => match user.trainee_id {
-            Some(id) => Condition::all().add(column.eq(id)),
-            None => nothing(column),
-        },
-        Role::Instructor | Role::Partner => nothing(column),
-    }
+        .to_owned();
+    Condition::all().add(column.in_subquery(trainees))
 }
 
 /// The star profiles `actor` may see, as a SQL condition.

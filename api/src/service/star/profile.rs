@@ -12,9 +12,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{bases_in, is_unique_violation, staff, trainees_visible, visible};
+use super::{is_unique_violation, staff, trainees_visible, visible};
 use crate::auth::{Actor, RegionScope};
-use crate::service::page::{self, Page, PageArgs};
+use crate::service::page::{self, Order, Page, PageArgs};
+use crate::service::scope::bases_in;
 use crate::service::{
     Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
 };
@@ -67,9 +68,10 @@ pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     filter: &StarFilter,
-    args: PageArgs,
+    args: &PageArgs,
 ) -> ServiceResult<Page<star_profile::Model>> {
-    Ok(page::fetch(db, filtered(actor, filter), star_profile::Column::Id, args).await?)
+    let order = Order::by_id(star_profile::Column::Id);
+    Ok(page::fetch(db, filtered(actor, filter), &order, args).await?)
 }
 
 /// How many stars the caller may see match the filter.

@@ -2,8 +2,9 @@
 //! transfers between bases, audited reveals of the full identity numbers, imports, and the
 //! personal numbers sealed to their row.
 //!
-//! Who sees a trainee is decided in SQL by [`visible`]: an ADMIN the trainees of bases in its
-//! region, a BASE_MANAGER those of its bases, a TRAINEE itself, everyone else nobody.
+//! Who sees a trainee is decided in SQL by [`visible`], built from the shared
+//! [`Scope`](crate::service::scope::Scope): an ADMIN the trainees of bases in its region, a
+//! BASE_MANAGER those of its bases, a TRAINEE itself, everyone else nobody.
 
 mod change;
 pub mod employment;
@@ -17,19 +18,18 @@ mod sealed;
 
 pub use change::{TraineeChanges, transfer, update};
 pub use query::{
-    TraineeFilter, by_ids, count, count_per_base, first_per_base, get, interests, list, visible,
+    TraineeFilter, TraineeOrder, TraineeSort, by_ids, count, count_per_base, first_per_base, get,
+    interests, list, select, visible,
 };
 pub use registration::{Registration, ValidRegistration, check, register};
 pub use reveal::{Revealed, count_reveals, reveal, reveals};
 pub use sealed::{SealingUpgrade, phone, upgrade_sealing};
 
-use query::bases_in;
 use registration::{governed_base, is_unique_violation, new_rows};
 
-use entity::{Role, base};
-
+use super::scope::Scope;
 use super::{UserError, UserErrorCode};
-use crate::auth::{Actor, RegionScope, UserActor};
+use crate::auth::{Actor, UserActor};
 use crate::error::AppError;
 
 /// What the registration form asks the person to agree to (PIPL art. 29).
@@ -39,20 +39,7 @@ pub const CONSENT_TEXT_VERSION: &str = "2026-11";
 
 /// The staff member allowed to register and manage trainees: an ADMIN or a BASE_MANAGER.
 fn staff(actor: &Actor) -> Result<&UserActor, AppError> {
-    let user = actor.user()?;
-    match user.role {
-        Role::Admin | Role::BaseManager => Ok(user),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
-/// Whether a staff member governs a base: ADMIN over its region, BASE_MANAGER working there.
-pub fn governs(user: &UserActor, base: &base::Model) -> bool {
-    match user.role {
-        Role::Admin => RegionScope::of(user.region_code.as_deref()).contains(&base.region_code),
-        Role::BaseManager => user.base_ids.contains(&base.id),
-        _ => false,
-    }
+    Scope::of(actor).staff()
 }
 
 fn stale() -> UserError {

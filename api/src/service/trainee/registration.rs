@@ -14,11 +14,12 @@ use uuid::Uuid;
 
 use super::identity::{self, Certificate, IdentityNumber, Sex};
 use super::sealed::{self, Sealed, seal};
-use super::{CONSENT_PURPOSE, CONSENT_TEXT_VERSION, governs, staff};
+use super::{CONSENT_PURPOSE, CONSENT_TEXT_VERSION, staff};
 use crate::auth::{Actor, UserActor};
 use crate::crypto::FieldCipher;
 use crate::error::AppError;
 use crate::service::categories;
+use crate::service::scope::Scope;
 use crate::service::{
     Problems, ServiceError, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
 };
@@ -145,10 +146,10 @@ pub(super) async fn governed_base(
     user: &UserActor,
     base_id: Uuid,
 ) -> Result<Option<base::Model>, DbErr> {
-    Ok(base::Entity::find_by_id(base_id)
+    base::Entity::find_by_id(base_id)
+        .filter(Scope::of_user(user).governed_bases(base::Column::Id))
         .one(db)
-        .await?
-        .filter(|b| governs(user, b)))
+        .await
 }
 
 /// The rows a checked registration becomes: the trainee (numbers encrypted and bound to the

@@ -9,11 +9,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::sealed::{Sealed, open};
-use super::{bases_in, get, not_found};
-use crate::auth::Actor;
+use super::{get, not_found};
+use crate::auth::{Actor, RegionScope};
 use crate::crypto::FieldCipher;
 use crate::error::AppError;
-use crate::service::page::{self, Page, PageArgs};
+use crate::service::page::{self, Order, Page, PageArgs};
+use crate::service::scope::Scope;
 use crate::service::{Problems, ServiceResult, begin_write, now, validate};
 
 /// The full numbers of a trainee, as revealed.
@@ -73,16 +74,14 @@ fn reveals_in_scope(
     actor: &Actor,
     trainee_id: Option<Uuid>,
 ) -> Result<Select<identity_reveal::Entity>, AppError> {
-    let scope = actor
-        .require_role(Role::Admin)
-        .map(|_| actor.admin_scope())?
-        .ok_or(AppError::Forbidden)?;
+    let scope = Scope::of(actor);
+    let region = scope.admin()?;
     let mut select = identity_reveal::Entity::find();
-    if let Some(subquery) = bases_in(&scope) {
+    if region != RegionScope::Nationwide {
         let trainees = Query::select()
             .column(trainee::Column::Id)
             .from(trainee::Entity)
-            .and_where(trainee::Column::BaseId.in_subquery(subquery))
+            .cond_where(scope.governed_bases(trainee::Column::BaseId))
             .to_owned();
         select = select.filter(identity_reveal::Column::TraineeId.in_subquery(trainees));
     }
@@ -97,10 +96,11 @@ pub async fn reveals(
     db: &impl ConnectionTrait,
     actor: &Actor,
     trainee_id: Option<Uuid>,
-    args: PageArgs,
+    args: &PageArgs,
 ) -> ServiceResult<Page<identity_reveal::Model>> {
     let select = reveals_in_scope(actor, trainee_id)?;
-    Ok(page::fetch(db, select, identity_reveal::Column::Id, args).await?)
+    let order = Order::by_id(identity_reveal::Column::Id);
+    Ok(page::fetch(db, select, &order, args).await?)
 }
 
 /// How many audit entries `reveals` would list.
