@@ -9,6 +9,7 @@ mod personal_data;
 mod region;
 mod schema;
 mod star;
+mod star_account;
 mod support;
 mod trainee;
 mod trainee_import;

@@ -5,8 +5,11 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use async_graphql::ErrorExtensions;
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{award, competition, platform_account, star_profile, star_stage_change};
+use entity::{
+    award, competition, follower_snapshot, platform_account, star_profile, star_stage_change,
+};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -25,6 +28,7 @@ pub struct StarLoaders {
     pub growth: DataLoader<GrowthLoader>,
     pub awards: DataLoader<TraineeAwardsLoader>,
     pub competitions: DataLoader<CompetitionLoader>,
+    pub follower_history: DataLoader<FollowerHistoryLoader>,
 }
 
 impl StarLoaders {
@@ -46,6 +50,7 @@ impl StarLoaders {
             growth: loader(GrowthLoader(db.clone()), delay),
             awards: loader(TraineeAwardsLoader(scoped()), delay),
             competitions: loader(CompetitionLoader(db.clone()), delay),
+            follower_history: loader(FollowerHistoryLoader(db.clone()), delay),
         }
     }
 }
@@ -188,5 +193,40 @@ impl Loader<Uuid> for CompetitionLoader {
         awards::competitions(&self.0, keys)
             .await
             .map_err(loader_error)
+    }
+}
+
+/// The newest follower counts of one account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FollowerHistoryKey {
+    pub account_id: Uuid,
+    pub limit: u64,
+}
+
+/// Follower histories: one statement for all accounts asking for as many counts.
+pub struct FollowerHistoryLoader(DatabaseConnection);
+
+impl Loader<FollowerHistoryKey> for FollowerHistoryLoader {
+    type Value = Vec<follower_snapshot::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[FollowerHistoryKey],
+    ) -> Result<HashMap<FollowerHistoryKey, Self::Value>, Self::Error> {
+        let mut groups: HashMap<u64, Vec<Uuid>> = HashMap::new();
+        for key in keys {
+            groups.entry(key.limit).or_default().push(key.account_id);
+        }
+        let mut histories = HashMap::new();
+        for (limit, account_ids) in groups {
+            let by_account = account::history(&self.0, &account_ids, limit)
+                .await
+                .map_err(|e| e.extend())?;
+            for (account_id, snapshots) in by_account {
+                histories.insert(FollowerHistoryKey { account_id, limit }, snapshots);
+            }
+        }
+        Ok(histories)
     }
 }

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object};
 use uuid::Uuid;
 
 use super::inputs::StarFilter;
-use super::types::{StarConnection, StarProfile};
+use super::types::{StarConnection, StarProfile, star_connection};
 use crate::error::GqlResultExt;
 use crate::graphql::common::ContextExt;
 use crate::graphql::common::pagination::{TotalCount, connection, cost, page_args};
@@ -53,6 +53,11 @@ impl StarQuery {
             let (db, actor, filter) = (db.clone(), actor.clone(), filter.clone());
             Box::pin(async move { profile::count(&db, &actor, &filter).await.gql() })
         });
-        Ok(connection(page, |s| s.id, StarProfile, total))
+        Ok(star_connection(connection(
+            page,
+            |s| s.id,
+            StarProfile,
+            total,
+        )))
     }
 }

@@ -1,19 +1,21 @@
 //! Types of the star domain.
 
-use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject};
+use async_graphql::connection::{Connection, ConnectionNameType, Edge, EdgeNameType, EmptyFields};
+use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, OutputType, SimpleObject};
 use entity::{
     award, competition, follower_snapshot, livestream, platform_account, star_profile,
     star_stage_change,
 };
 
-use super::loaders::GrowthKey;
+use super::loaders::{FollowerHistoryKey, GrowthKey};
 use crate::error::{AppError, GqlResultExt};
 use crate::graphql::account::types::User;
 use crate::graphql::common::errors::object_payload;
-use crate::graphql::common::pagination::KeyConnection;
+use crate::graphql::common::pagination::{KeyConnection, MAX_PAGE_SIZE, TotalCount, cost};
 use crate::graphql::common::scalars::{Date, DateTime, Decimal};
 use crate::graphql::common::{ContextExt, UserError};
 use crate::graphql::trainee::types::Trainee;
+use crate::service::page::Cursor;
 use crate::service::star::{account, growth, metrics};
 
 /// Stages of cultivation, in order.
@@ -213,8 +215,42 @@ pub async fn awards_of(
         .collect())
 }
 
+/// Names the star list's connection as the contract does, not after its node type.
+pub struct StarConnectionName;
+
+impl ConnectionNameType for StarConnectionName {
+    fn type_name<T: OutputType>() -> String {
+        "StarConnection".to_owned()
+    }
+}
+
+/// Names the star list's edges as the contract does.
+pub struct StarEdgeName;
+
+impl EdgeNameType for StarEdgeName {
+    fn type_name<T: OutputType>() -> String {
+        "StarEdge".to_owned()
+    }
+}
+
 /// A page of star profiles.
-pub type StarConnection = KeyConnection<StarProfile>;
+pub type StarConnection =
+    Connection<Cursor, StarProfile, TotalCount, EmptyFields, StarConnectionName, StarEdgeName>;
+
+/// The star page under the contract's names.
+pub fn star_connection(page: KeyConnection<StarProfile>) -> StarConnection {
+    let mut named = Connection::with_additional_fields(
+        page.has_previous_page,
+        page.has_next_page,
+        page.additional_fields,
+    );
+    named.edges = page
+        .edges
+        .into_iter()
+        .map(|edge| Edge::new(edge.cursor, edge.node))
+        .collect();
+    named
+}
 
 /// The stored row, exposed through the `#[Object]` impl below.
 pub struct StageChange(pub star_stage_change::Model);
@@ -285,6 +321,37 @@ impl PlatformAccount {
     /// When the account was last changed.
     async fn updated_at(&self) -> DateTime {
         self.0.updated_at.into()
+    }
+
+    /// The newest follower counts, newest first (reverse them for a growth chart). Every
+    /// count ever entered is kept.
+    #[graphql(complexity = "cost(Some(first), None, child_complexity)")]
+    async fn follower_history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many counts, 1 to 100 (default 30).", default = 30)] first: i32,
+    ) -> async_graphql::Result<Vec<FollowerSnapshot>> {
+        let limit = u64::try_from(first)
+            .ok()
+            .filter(|n| (1..=MAX_PAGE_SIZE as u64).contains(n))
+            .ok_or_else(|| {
+                AppError::BadUserInput(format!("`first` must be between 1 and {MAX_PAGE_SIZE}"))
+                    .extend()
+            })?;
+        let key = FollowerHistoryKey {
+            account_id: self.0.id,
+            limit,
+        };
+        Ok(ctx
+            .loaders()
+            .stars
+            .follower_history
+            .load_one(key)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(FollowerSnapshot)
+            .collect())
     }
 }
 

@@ -14,6 +14,8 @@ use uuid::Uuid;
 use super::profile::get as get_star;
 use super::{is_unique_violation, staff, visible_stars};
 use crate::auth::Actor;
+use crate::error::AppError;
+use crate::service::page::{self, Direction, Order, PageArgs};
 use crate::service::{
     Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
 };
@@ -173,6 +175,35 @@ pub async fn of_stars(
         by_star.entry(account.star_id).or_default().push(account);
     }
     Ok(by_star)
+}
+
+/// The newest `limit` follower counts of each account, newest first, in one statement for
+/// all accounts (a per-account keyset page on the `(account, time)` index). The caller has
+/// already seen the accounts.
+pub async fn history(
+    db: &impl ConnectionTrait,
+    account_ids: &[Uuid],
+    limit: u64,
+) -> Result<HashMap<Uuid, Vec<follower_snapshot::Model>>, AppError> {
+    let order = Order::by(
+        "recorded_at",
+        follower_snapshot::Column::RecordedAt,
+        follower_snapshot::Column::Id,
+    )
+    .direction(Direction::Desc);
+    let pages = page::fetch_per_parent(
+        db,
+        follower_snapshot::Entity::find(),
+        follower_snapshot::Column::AccountId,
+        account_ids,
+        &order,
+        &PageArgs::Forward { limit, after: None },
+    )
+    .await?;
+    Ok(pages
+        .into_iter()
+        .map(|(account, page)| (account, page.items))
+        .collect())
 }
 
 /// A star's total followers: the sum of its accounts' newest counts.
