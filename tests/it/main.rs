@@ -4,6 +4,7 @@
 
 mod account;
 mod base;
+mod ids;
 mod paging;
 mod personal_data;
 mod region;

@@ -1,15 +1,13 @@
 //! Account mutations.
 
-use async_graphql::{Context, ID, Object};
-use uuid::Uuid;
+use async_graphql::{Context, Object};
 
 use super::inputs::{CreateUserInput, LoginInput, RefreshInput};
 use super::types::{AuthPayload, UserPayload};
 use crate::error::GqlResultExt;
-use crate::graphql::common::errors::input_id;
-use crate::graphql::common::{ContextExt, respond};
+use crate::graphql::common::{ContextExt, ids, respond};
+use crate::service;
 use crate::service::account::{AuthContext, NewUser};
-use crate::service::{self, UserError, UserErrorCode};
 use crate::state::AppState;
 
 /// Account mutations.
@@ -21,27 +19,6 @@ fn auth_context(state: &AppState) -> AuthContext<'_> {
         keys: &state.keys,
         throttle: &state.throttle,
         refresh_ttl: state.config.refresh_token_ttl(),
-    }
-}
-
-/// Parses ids from the input; a malformed id is `NOT_FOUND` on its field, like an unknown one.
-pub fn parse_ids(field: &str, ids: &[ID]) -> Result<Vec<Uuid>, Vec<UserError>> {
-    let mut parsed = Vec::with_capacity(ids.len());
-    let mut errors = Vec::new();
-    for (index, id) in ids.iter().enumerate() {
-        match Uuid::parse_str(id) {
-            Ok(uuid) => parsed.push(uuid),
-            Err(_) => errors.push(UserError {
-                field: vec!["input".into(), field.into(), index.to_string()],
-                code: UserErrorCode::NotFound,
-                message: "对象不存在".into(),
-            }),
-        }
-    }
-    if errors.is_empty() {
-        Ok(parsed)
-    } else {
-        Err(errors)
     }
 }
 
@@ -103,29 +80,21 @@ impl AccountMutation {
         input: CreateUserInput,
     ) -> async_graphql::Result<UserPayload> {
         let actor = ctx.actor()?;
-        let base_ids = match parse_ids("baseIds", input.base_ids.as_deref().unwrap_or_default()) {
-            Ok(ids) => ids,
-            Err(errors) => return respond(Err(service::ServiceError::User(errors))),
-        };
-        let trainee_id = match input
-            .trainee_id
-            .as_deref()
-            .map(|id| input_id("traineeId", id))
-            .transpose()
-        {
-            Ok(id) => id,
-            Err(err) => return respond(Err(err)),
-        };
-        let new_user = NewUser {
-            login: input.login,
-            password: input.password,
-            display_name: input.display_name,
-            role: input.role.into(),
-            region_code: input.region_code,
-            base_ids,
-            partner_id: input.partner_id.and_then(|id| Uuid::parse_str(&id).ok()),
-            trainee_id,
-        };
-        respond(service::account::create(ctx.db(), actor, new_user).await)
+        respond(
+            async {
+                let new_user = ids::input(|ids| NewUser {
+                    base_ids: ids.list("baseIds", input.base_ids.as_deref().unwrap_or_default()),
+                    partner_id: ids.optional("partnerId", input.partner_id.as_ref()),
+                    trainee_id: ids.optional("traineeId", input.trainee_id.as_ref()),
+                    login: input.login,
+                    password: input.password,
+                    display_name: input.display_name,
+                    role: input.role.into(),
+                    region_code: input.region_code,
+                })?;
+                service::account::create(ctx.db(), actor, new_user).await
+            }
+            .await,
+        )
     }
 }

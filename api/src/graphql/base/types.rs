@@ -151,7 +151,7 @@ impl IncubationBase {
     ) -> async_graphql::Result<TraineeConnection> {
         ctx.actor()?;
         let args = page_args(first, after, None, None).gql()?;
-        let filter = filter.unwrap_or_default().into_service();
+        let filter = filter.unwrap_or_default().into_service().gql()?;
         let order = TraineeOrder::into_service(order_by);
         let loaders = ctx.loaders().clone();
         let key = BaseTraineesKey {

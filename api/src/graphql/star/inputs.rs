@@ -1,9 +1,10 @@
 //! Inputs of the star domain.
 
 use async_graphql::{ID, InputObject};
-use uuid::Uuid;
 
 use super::types::{Platform, StarStage};
+use crate::error::AppError;
+use crate::graphql::common::ids;
 use crate::graphql::common::scalars::{DateTime, Decimal};
 use crate::service::star::profile;
 
@@ -21,13 +22,11 @@ pub struct StarFilter {
 }
 
 impl StarFilter {
-    /// The service filter. A malformed base id matches nothing, like an unknown one.
-    pub fn into_service(self) -> profile::StarFilter {
-        profile::StarFilter {
+    /// The service filter; a malformed base id is `BAD_USER_INPUT`.
+    pub fn into_service(self) -> Result<profile::StarFilter, AppError> {
+        Ok(profile::StarFilter {
             region_code: self.region_code,
-            base_id: self
-                .base_id
-                .map(|id| Uuid::parse_str(&id).unwrap_or(Uuid::nil())),
+            base_id: ids::arg_opt("filter.baseId", self.base_id.as_ref())?,
             stages: self
                 .stage
                 .unwrap_or_default()
@@ -35,7 +34,7 @@ impl StarFilter {
                 .map(Into::into)
                 .collect(),
             search: self.search,
-        }
+        })
     }
 }
 

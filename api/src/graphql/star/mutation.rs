@@ -7,9 +7,7 @@ use super::inputs::{
     RecordLivestreamInput, UpdateFollowersInput,
 };
 use super::types::{AwardPayload, LivestreamPayload, PlatformAccountPayload, StarPayload};
-use crate::graphql::common::errors::input_id;
-use crate::graphql::common::{ContextExt, respond};
-use crate::service::ServiceError;
+use crate::graphql::common::{ContextExt, ids, respond};
 use crate::service::star::account::{self, NewAccount};
 use crate::service::star::award::{self, NewAward};
 use crate::service::star::livestream::{self, NewLivestream};
@@ -31,29 +29,17 @@ impl StarMutation {
         input: NominateStarInput,
     ) -> async_graphql::Result<StarPayload> {
         let actor = ctx.actor()?;
-        let ids = input_id("traineeId", &input.trainee_id).and_then(|trainee_id| {
-            let mentor_id = input
-                .mentor_id
-                .as_ref()
-                .map(|id| input_id("mentorId", id))
-                .transpose()?;
-            Ok::<_, ServiceError>((trainee_id, mentor_id))
-        });
-        match ids {
-            Ok((trainee_id, mentor_id)) => respond(
-                profile::nominate(
-                    ctx.db(),
-                    actor,
-                    Nomination {
-                        trainee_id,
-                        mentor_id,
-                        note: input.note,
-                    },
-                )
-                .await,
-            ),
-            Err(err) => respond(Err(err)),
-        }
+        respond(
+            async {
+                let nomination = ids::input(|ids| Nomination {
+                    trainee_id: ids.one("traineeId", &input.trainee_id),
+                    mentor_id: ids.optional("mentorId", input.mentor_id.as_ref()),
+                    note: input.note,
+                })?;
+                profile::nominate(ctx.db(), actor, nomination).await
+            }
+            .await,
+        )
     }
 
     /// Moves a star to another stage, forward or back, and records the change with its note
@@ -65,12 +51,13 @@ impl StarMutation {
         input: AdvanceStageInput,
     ) -> async_graphql::Result<StarPayload> {
         let actor = ctx.actor()?;
-        match input_id("starId", &input.star_id) {
-            Ok(star_id) => respond(
-                profile::advance(ctx.db(), actor, star_id, input.stage.into(), input.note).await,
-            ),
-            Err(err) => respond(Err(err)),
-        }
+        respond(
+            async {
+                let star_id = ids::input(|ids| ids.one("starId", &input.star_id))?;
+                profile::advance(ctx.db(), actor, star_id, input.stage.into(), input.note).await
+            }
+            .await,
+        )
     }
 
     /// Adds a platform account with its current follower count to a star you manage. A
@@ -82,22 +69,18 @@ impl StarMutation {
         input: AddPlatformAccountInput,
     ) -> async_graphql::Result<PlatformAccountPayload> {
         let actor = ctx.actor()?;
-        match input_id("starId", &input.star_id) {
-            Ok(star_id) => respond(
-                account::add(
-                    ctx.db(),
-                    actor,
-                    NewAccount {
-                        star_id,
-                        platform: input.platform.into(),
-                        handle: input.handle,
-                        followers: input.followers,
-                    },
-                )
-                .await,
-            ),
-            Err(err) => respond(Err(err)),
-        }
+        respond(
+            async {
+                let new = ids::input(|ids| NewAccount {
+                    star_id: ids.one("starId", &input.star_id),
+                    platform: input.platform.into(),
+                    handle: input.handle,
+                    followers: input.followers,
+                })?;
+                account::add(ctx.db(), actor, new).await
+            }
+            .await,
+        )
     }
 
     /// Records a follower count of an account. Every count is kept (`followerHistory`); the
@@ -109,19 +92,14 @@ impl StarMutation {
         input: UpdateFollowersInput,
     ) -> async_graphql::Result<PlatformAccountPayload> {
         let actor = ctx.actor()?;
-        match input_id("accountId", &input.account_id) {
-            Ok(account_id) => respond(
-                account::update_followers(
-                    ctx.db(),
-                    actor,
-                    account_id,
-                    input.followers,
-                    input.as_of.map(|t| t.0),
-                )
-                .await,
-            ),
-            Err(err) => respond(Err(err)),
-        }
+        respond(
+            async {
+                let account_id = ids::input(|ids| ids.one("accountId", &input.account_id))?;
+                let as_of = input.as_of.map(|t| t.0);
+                account::update_followers(ctx.db(), actor, account_id, input.followers, as_of).await
+            }
+            .await,
+        )
     }
 
     /// Records a livestream of a star you manage. Subscribers of `livestreamRecorded` hear
@@ -133,22 +111,23 @@ impl StarMutation {
         input: RecordLivestreamInput,
     ) -> async_graphql::Result<LivestreamPayload> {
         let actor = ctx.actor()?;
-        let star_id = match input_id("starId", &input.star_id) {
-            Ok(id) => id,
-            Err(err) => return respond(Err(err)),
-        };
-        let new = NewLivestream {
-            star_id,
-            platform: input.platform.into(),
-            started_at: input.started_at.0,
-            duration_minutes: input.duration_minutes,
-            peak_viewers: input.peak_viewers,
-            views: input.views,
-            orders: input.orders,
-            sales: input.sales.0,
-        };
         let state = ctx.state();
-        respond(livestream::record(&state.db, &state.events, actor, new).await)
+        respond(
+            async {
+                let new = ids::input(|ids| NewLivestream {
+                    star_id: ids.one("starId", &input.star_id),
+                    platform: input.platform.into(),
+                    started_at: input.started_at.0,
+                    duration_minutes: input.duration_minutes,
+                    peak_viewers: input.peak_viewers,
+                    views: input.views,
+                    orders: input.orders,
+                    sales: input.sales.0,
+                })?;
+                livestream::record(&state.db, &state.events, actor, new).await
+            }
+            .await,
+        )
     }
 
     /// Records a prize won by a trainee you manage; the competition is found by name and
@@ -160,22 +139,18 @@ impl StarMutation {
         input: RecordAwardInput,
     ) -> async_graphql::Result<AwardPayload> {
         let actor = ctx.actor()?;
-        match input_id("traineeId", &input.trainee_id) {
-            Ok(trainee_id) => respond(
-                award::record(
-                    ctx.db(),
-                    actor,
-                    NewAward {
-                        competition_name: input.competition_name,
-                        year: input.year,
-                        organizer: input.organizer,
-                        trainee_id,
-                        prize: input.prize,
-                    },
-                )
-                .await,
-            ),
-            Err(err) => respond(Err(err)),
-        }
+        respond(
+            async {
+                let new = ids::input(|ids| NewAward {
+                    competition_name: input.competition_name,
+                    year: input.year,
+                    organizer: input.organizer,
+                    trainee_id: ids.one("traineeId", &input.trainee_id),
+                    prize: input.prize,
+                })?;
+                award::record(ctx.db(), actor, new).await
+            }
+            .await,
+        )
     }
 }

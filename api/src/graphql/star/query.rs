@@ -1,14 +1,12 @@
 //! Star queries. Out-of-scope stars are null or absent, never an error.
 
-use async_graphql::{Context, ID, Object};
-use uuid::Uuid;
-
 use super::inputs::StarFilter;
 use super::types::{StarConnection, StarProfile, star_connection};
 use crate::error::GqlResultExt;
-use crate::graphql::common::ContextExt;
 use crate::graphql::common::pagination::{TotalCount, connection, cost, page_args};
+use crate::graphql::common::{ContextExt, ids};
 use crate::service::star::profile;
+use async_graphql::{Context, ID, Object};
 
 /// Star queries.
 #[derive(Default)]
@@ -16,16 +14,15 @@ pub struct StarQuery;
 
 #[Object]
 impl StarQuery {
-    /// One star profile, if you may see it; null otherwise.
+    /// One star profile, if you may see it; null otherwise (`BAD_USER_INPUT` for a malformed
+    /// id).
     async fn star(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Its id.")] id: ID,
     ) -> async_graphql::Result<Option<StarProfile>> {
         let actor = ctx.actor()?;
-        let Ok(id) = Uuid::parse_str(&id) else {
-            return Ok(None);
-        };
+        let id = ids::arg("id", &id).gql()?;
         Ok(profile::get(ctx.db(), actor, id)
             .await
             .gql()?
@@ -44,7 +41,7 @@ impl StarQuery {
     ) -> async_graphql::Result<StarConnection> {
         let actor = ctx.actor()?.clone();
         let args = page_args(first, after, None, None).gql()?;
-        let filter = filter.unwrap_or_default().into_service();
+        let filter = filter.unwrap_or_default().into_service().gql()?;
         let page = profile::list(ctx.db(), &actor, &filter, &args)
             .await
             .gql()?;

@@ -11,7 +11,7 @@ use super::types::Livestream;
 use crate::auth::Actor;
 use crate::error::GqlResultExt;
 use crate::events::Event;
-use crate::graphql::common::ContextExt;
+use crate::graphql::common::{ContextExt, ids};
 use crate::service::star;
 
 /// Star subscriptions.
@@ -30,8 +30,7 @@ impl StarSubscription {
     ) -> async_graphql::Result<impl Stream<Item = Livestream> + use<>> {
         let actor = ctx.actor()?.clone();
         star::may_read(&actor).gql()?;
-        // A malformed id names no base: nothing arrives, as for an unknown one.
-        let only_base = base_id.map(|id| Uuid::parse_str(&id).unwrap_or(Uuid::nil()));
+        let only_base = ids::arg_opt("baseId", base_id.as_ref()).gql()?;
         let listening = Listening {
             db: ctx.db().clone(),
             actor,

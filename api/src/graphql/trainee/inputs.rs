@@ -1,12 +1,13 @@
 //! Inputs of the trainee domain.
 
 use async_graphql::{Enum, ID, InputObject, Upload};
-use uuid::Uuid;
 
 use super::types::{
     DisabilityCategory, EducationLevel, EmploymentStatus, Residence, ServiceKind, TraineeStatus,
 };
+use crate::error::AppError;
 use crate::graphql::base::types::TrainingCategory;
+use crate::graphql::common::ids;
 use crate::graphql::common::pagination::SortDirection;
 use crate::graphql::common::scalars::Date;
 use crate::service;
@@ -33,12 +34,10 @@ pub struct TraineeFilter {
 }
 
 impl TraineeFilter {
-    /// The service filter. A malformed base id matches nothing, like an unknown one.
-    pub fn into_service(self) -> service::trainee::TraineeFilter {
-        service::trainee::TraineeFilter {
-            base_id: self
-                .base_id
-                .map(|id| Uuid::parse_str(&id).unwrap_or(Uuid::nil())),
+    /// The service filter; a malformed `baseId` is `BAD_USER_INPUT`.
+    pub fn into_service(self) -> Result<service::trainee::TraineeFilter, AppError> {
+        Ok(service::trainee::TraineeFilter {
+            base_id: ids::arg_opt("filter.baseId", self.base_id.as_ref())?,
             region_code: self.region_code,
             disability_categories: self
                 .disability_categories
@@ -56,7 +55,7 @@ impl TraineeFilter {
             search: self.search,
             registered_from: self.registered_from.map(|d| d.0),
             registered_to: self.registered_to.map(|d| d.0),
-        }
+        })
     }
 }
 

@@ -1,15 +1,14 @@
 //! Trainee queries. Out-of-scope trainees are null or absent, never an error.
 
 use async_graphql::{Context, ID, Object};
-use uuid::Uuid;
 
 use super::inputs::{TraineeFilter, TraineeOrder};
 use super::types::{
     IdentityRevealEntry, IdentityRevealEntryConnection, Trainee, TraineeConnection,
 };
 use crate::error::GqlResultExt;
-use crate::graphql::common::ContextExt;
 use crate::graphql::common::pagination::{TotalCount, connection, cost, page_args};
+use crate::graphql::common::{ContextExt, ids};
 use crate::service;
 
 /// Trainee queries.
@@ -18,16 +17,14 @@ pub struct TraineeQuery;
 
 #[Object]
 impl TraineeQuery {
-    /// One trainee, if you may see it; null otherwise.
+    /// One trainee, if you may see it; null otherwise (`BAD_USER_INPUT` for a malformed id).
     async fn trainee(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Its id.")] id: ID,
     ) -> async_graphql::Result<Option<Trainee>> {
         let actor = ctx.actor()?;
-        let Ok(id) = Uuid::parse_str(&id) else {
-            return Ok(None);
-        };
+        let id = ids::arg("id", &id).gql()?;
         Ok(service::trainee::get(ctx.db(), actor, id)
             .await
             .gql()?
@@ -51,7 +48,7 @@ impl TraineeQuery {
     ) -> async_graphql::Result<TraineeConnection> {
         let actor = ctx.actor()?.clone();
         let args = page_args(first, after, last, before).gql()?;
-        let filter = filter.unwrap_or_default().into_service();
+        let filter = filter.unwrap_or_default().into_service().gql()?;
         let order = TraineeOrder::into_service(order_by);
         let page = service::trainee::list(ctx.db(), &actor, &filter, order, &args)
             .await
@@ -77,7 +74,7 @@ impl TraineeQuery {
     ) -> async_graphql::Result<IdentityRevealEntryConnection> {
         let actor = ctx.actor()?.clone();
         let args = page_args(first, after, None, None).gql()?;
-        let trainee_id = trainee_id.map(|id| Uuid::parse_str(&id).unwrap_or(Uuid::nil()));
+        let trainee_id = ids::arg_opt("traineeId", trainee_id.as_ref()).gql()?;
         let page = service::trainee::reveals(ctx.db(), &actor, trainee_id, &args)
             .await
             .gql()?;
