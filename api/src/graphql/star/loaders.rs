@@ -8,13 +8,15 @@ use std::time::Duration;
 use async_graphql::ErrorExtensions;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    award, competition, follower_snapshot, platform_account, star_profile, star_stage_change,
+    award, competition, follower_snapshot, livestream as livestream_row, platform_account,
+    star_profile, star_stage_change,
 };
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::graphql::common::loaders::loader_error;
+use crate::service::page::{Page, PageArgs};
 use crate::service::star::growth::{self, Period, Point};
 use crate::service::star::{account, award as awards, livestream, profile};
 
@@ -29,6 +31,8 @@ pub struct StarLoaders {
     pub awards: DataLoader<TraineeAwardsLoader>,
     pub competitions: DataLoader<CompetitionLoader>,
     pub follower_history: DataLoader<FollowerHistoryLoader>,
+    pub livestreams: DataLoader<StarLivestreamsLoader>,
+    pub livestream_counts: DataLoader<StarLivestreamCountLoader>,
 }
 
 impl StarLoaders {
@@ -51,6 +55,8 @@ impl StarLoaders {
             awards: loader(TraineeAwardsLoader(scoped()), delay),
             competitions: loader(CompetitionLoader(db.clone()), delay),
             follower_history: loader(FollowerHistoryLoader(db.clone()), delay),
+            livestreams: loader(StarLivestreamsLoader(db.clone()), delay),
+            livestream_counts: loader(StarLivestreamCountLoader(db.clone()), delay),
         }
     }
 }
@@ -228,5 +234,58 @@ impl Loader<FollowerHistoryKey> for FollowerHistoryLoader {
             }
         }
         Ok(histories)
+    }
+}
+
+/// One star's page of its `livestreams` connection.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StarLivestreamsKey {
+    pub star_id: Uuid,
+    pub args: PageArgs,
+}
+
+/// Livestream pages per star, newest first: one statement for all stars asking the same page.
+pub struct StarLivestreamsLoader(DatabaseConnection);
+
+impl Loader<StarLivestreamsKey> for StarLivestreamsLoader {
+    type Value = Page<livestream_row::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[StarLivestreamsKey],
+    ) -> Result<HashMap<StarLivestreamsKey, Self::Value>, Self::Error> {
+        let mut groups: HashMap<&PageArgs, Vec<Uuid>> = HashMap::new();
+        for key in keys {
+            groups.entry(&key.args).or_default().push(key.star_id);
+        }
+        let mut pages = HashMap::new();
+        for (args, star_ids) in groups {
+            let by_star = livestream::of_stars(&self.0, &star_ids, args)
+                .await
+                .map_err(|e| e.extend())?;
+            for (star_id, page) in by_star {
+                let key = StarLivestreamsKey {
+                    star_id,
+                    args: args.clone(),
+                };
+                pages.insert(key, page);
+            }
+        }
+        Ok(pages)
+    }
+}
+
+/// Livestream counts by star id.
+pub struct StarLivestreamCountLoader(DatabaseConnection);
+
+impl Loader<Uuid> for StarLivestreamCountLoader {
+    type Value = u64;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        livestream::count_of_stars(&self.0, keys)
+            .await
+            .map_err(loader_error)
     }
 }

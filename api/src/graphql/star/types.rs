@@ -7,16 +7,18 @@ use entity::{
     star_stage_change,
 };
 
-use super::loaders::{FollowerHistoryKey, GrowthKey};
+use super::loaders::{FollowerHistoryKey, GrowthKey, StarLivestreamsKey};
 use crate::error::{AppError, GqlResultExt};
 use crate::graphql::account::types::User;
 use crate::graphql::common::errors::object_payload;
-use crate::graphql::common::pagination::{KeyConnection, MAX_PAGE_SIZE, TotalCount, cost};
+use crate::graphql::common::pagination::{
+    KeyConnection, MAX_PAGE_SIZE, TotalCount, connection, cost, page_args,
+};
 use crate::graphql::common::scalars::{Date, DateTime, Decimal};
 use crate::graphql::common::{ContextExt, UserError};
 use crate::graphql::trainee::types::Trainee;
-use crate::service::page::Cursor;
-use crate::service::star::{account, growth, metrics};
+use crate::service::page::{Cursor, Page};
+use crate::service::star::{account, growth, livestream as livestreams, metrics};
 
 /// Stages of cultivation, in order.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -129,6 +131,42 @@ impl StarProfile {
             .into_iter()
             .map(StageChange)
             .collect())
+    }
+
+    /// Livestreams, newest first.
+    #[graphql(complexity = "cost(first, None, child_complexity)")]
+    async fn livestreams(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the edge to continue after.")] after: Option<String>,
+    ) -> async_graphql::Result<LivestreamConnection> {
+        let args = page_args(first, after, None, None).gql()?;
+        let loaders = ctx.loaders().clone();
+        let key = StarLivestreamsKey {
+            star_id: self.0.id,
+            args: args.clone(),
+        };
+        let page = loaders
+            .stars
+            .livestreams
+            .load_one(key)
+            .await?
+            .unwrap_or_else(|| Page::empty(&args));
+        let star_id = self.0.id;
+        let total = TotalCount::new(move || {
+            let loaders = loaders.clone();
+            Box::pin(async move {
+                Ok(loaders
+                    .stars
+                    .livestream_counts
+                    .load_one(star_id)
+                    .await?
+                    .unwrap_or(0))
+            })
+        });
+        let order = livestreams::newest_first();
+        Ok(connection(page, |l| order.cursor(l), Livestream, total))
     }
 
     /// Sum of the accounts' latest follower counts.

@@ -19,6 +19,7 @@ use super::{staff, visible_stars};
 use crate::auth::Actor;
 use crate::error::AppError;
 use crate::events::{Event, EventBus};
+use crate::service::page::{self, Direction, Order, Page, PageArgs};
 use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, begin_write, now};
 
 /// Longest livestream one record may describe: two days.
@@ -140,6 +141,48 @@ pub async fn get(
         .filter(livestream::Column::StarId.in_subquery(visible_stars(actor)))
         .one(db)
         .await
+}
+
+/// A star's livestreams, newest first (ties by id).
+pub fn newest_first() -> Order<livestream::Entity> {
+    Order::by(
+        "started_at",
+        livestream::Column::StartedAt,
+        livestream::Column::Id,
+    )
+    .direction(Direction::Desc)
+}
+
+/// One page of livestreams per star, newest first, in one statement for all stars. The
+/// caller has already seen the stars.
+pub async fn of_stars(
+    db: &impl ConnectionTrait,
+    star_ids: &[Uuid],
+    args: &PageArgs,
+) -> Result<HashMap<Uuid, Page<livestream::Model>>, AppError> {
+    page::fetch_per_parent(
+        db,
+        livestream::Entity::find(),
+        livestream::Column::StarId,
+        star_ids,
+        &newest_first(),
+        args,
+    )
+    .await
+}
+
+/// How many livestreams each star has, in one grouped statement.
+pub async fn count_of_stars(
+    db: &impl ConnectionTrait,
+    star_ids: &[Uuid],
+) -> Result<HashMap<Uuid, u64>, DbErr> {
+    page::count_per_parent(
+        db,
+        livestream::Entity::find(),
+        livestream::Column::StarId,
+        star_ids,
+    )
+    .await
 }
 
 #[derive(FromQueryResult)]
