@@ -11,6 +11,7 @@ mod region;
 mod schema;
 mod star;
 mod star_account;
+mod star_award;
 mod star_livestream;
 mod support;
 mod trainee;

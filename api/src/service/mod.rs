@@ -11,6 +11,7 @@ pub mod scope;
 pub mod star;
 pub mod trainee;
 pub mod validate;
+pub mod write;
 
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions,

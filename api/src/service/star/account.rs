@@ -12,13 +12,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::profile::get as get_star;
-use super::{is_unique_violation, staff, visible_stars};
+use super::{staff, visible_stars};
 use crate::auth::Actor;
 use crate::error::AppError;
 use crate::service::page::{self, Direction, Order, PageArgs};
-use crate::service::{
-    Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
-};
+use crate::service::write::write;
+use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
 
 /// How far in the future a follower count's time may lie (clock skew of the client).
 const CLOCK_SKEW: chrono::Duration = chrono::Duration::minutes(5);
@@ -32,9 +31,7 @@ pub struct NewAccount {
     pub followers: i32,
 }
 
-fn duplicate() -> UserError {
-    UserError::input("handle", UserErrorCode::Duplicate, "该平台账号已登记")
-}
+const DUPLICATE_MESSAGE: &str = "该平台账号已登记";
 
 fn check_followers(problems: &mut Problems, followers: i32) {
     if followers < 0 {
@@ -53,40 +50,44 @@ pub async fn add(
     let mut problems = Problems::default();
     let handle = validate::text(&mut problems, "handle", &input.handle, 1, 100);
     check_followers(&mut problems, input.followers);
-    let txn = begin_write(db).await?;
-    if get_star(&txn, actor, input.star_id).await?.is_none() {
-        problems.add("starId", UserErrorCode::NotFound, "网创红人不存在");
-    }
-    if let Some(handle) = &handle
-        && platform_account::Entity::find()
-            .filter(platform_account::Column::Platform.eq(input.platform))
-            .filter(platform_account::Column::Handle.eq(handle.as_str()))
-            .one(&txn)
-            .await?
-            .is_some()
-    {
-        problems.push(duplicate());
-    }
-    problems.into_result()?;
-    let at = now();
-    let account = platform_account::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        star_id: Set(input.star_id),
-        platform: Set(input.platform),
-        handle: Set(handle.unwrap_or_default()),
-        followers: Set(i64::from(input.followers)),
-        followers_at: Set(at),
-        created_at: Set(at),
-        updated_at: Set(at),
-    };
-    let account = match account.insert(&txn).await {
-        Ok(account) => account,
-        Err(err) if is_unique_violation(&err) => return Err(duplicate().into()),
-        Err(err) => return Err(err.into()),
-    };
-    snapshot(&txn, account.id, account.followers, at, user.user_id).await?;
-    txn.commit().await?;
-    Ok(account)
+    write(db)
+        .duplicate(
+            platform_account::Column::Handle,
+            "handle",
+            DUPLICATE_MESSAGE,
+        )
+        .run(async |txn| {
+            if get_star(txn, actor, input.star_id).await?.is_none() {
+                problems.add("starId", UserErrorCode::NotFound, "网创红人不存在");
+            }
+            if let Some(handle) = &handle
+                && platform_account::Entity::find()
+                    .filter(platform_account::Column::Platform.eq(input.platform))
+                    .filter(platform_account::Column::Handle.eq(handle.as_str()))
+                    .one(txn)
+                    .await?
+                    .is_some()
+            {
+                problems.add("handle", UserErrorCode::Duplicate, DUPLICATE_MESSAGE);
+            }
+            problems.into_result()?;
+            let at = now();
+            let account = platform_account::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                star_id: Set(input.star_id),
+                platform: Set(input.platform),
+                handle: Set(handle.unwrap_or_default()),
+                followers: Set(i64::from(input.followers)),
+                followers_at: Set(at),
+                created_at: Set(at),
+                updated_at: Set(at),
+            }
+            .insert(txn)
+            .await?;
+            snapshot(txn, account.id, account.followers, at, user.user_id).await?;
+            Ok(account)
+        })
+        .await
 }
 
 async fn snapshot(
@@ -138,25 +139,28 @@ pub async fn update_followers(
     if as_of > at + CLOCK_SKEW {
         problems.add("asOf", UserErrorCode::Invalid, "统计时间不能晚于现在");
     }
-    let txn = begin_write(db).await?;
-    let Some(account) = get(&txn, actor, account_id).await? else {
-        return Err(
-            UserError::input("accountId", UserErrorCode::NotFound, "平台账号不存在").into(),
-        );
-    };
-    problems.into_result()?;
-    snapshot(&txn, account.id, i64::from(followers), as_of, user.user_id).await?;
-    let account = if as_of >= account.followers_at {
-        let mut changed: platform_account::ActiveModel = account.into();
-        changed.followers = Set(i64::from(followers));
-        changed.followers_at = Set(as_of);
-        changed.updated_at = Set(at);
-        changed.update(&txn).await?
-    } else {
-        account
-    };
-    txn.commit().await?;
-    Ok(account)
+    write(db)
+        .run(async |txn| {
+            let Some(account) = get(txn, actor, account_id).await? else {
+                return Err(UserError::input(
+                    "accountId",
+                    UserErrorCode::NotFound,
+                    "平台账号不存在",
+                )
+                .into());
+            };
+            problems.into_result()?;
+            snapshot(txn, account.id, i64::from(followers), as_of, user.user_id).await?;
+            if as_of < account.followers_at {
+                return Ok(account);
+            }
+            let mut changed: platform_account::ActiveModel = account.into();
+            changed.followers = Set(i64::from(followers));
+            changed.followers_at = Set(as_of);
+            changed.updated_at = Set(at);
+            Ok(changed.update(txn).await?)
+        })
+        .await
 }
 
 /// The accounts of each star, in the order they were added. The caller has already seen the

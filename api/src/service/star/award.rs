@@ -12,11 +12,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{is_unique_violation, staff, trainees_visible};
+use super::{staff, trainees_visible};
 use crate::auth::Actor;
-use crate::service::{
-    Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
-};
+use crate::service::write::write;
+use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
 
 /// What `recordAward` asks for.
 #[derive(Debug, Clone)]
@@ -28,9 +27,7 @@ pub struct NewAward {
     pub prize: String,
 }
 
-fn duplicate() -> UserError {
-    UserError::input("prize", UserErrorCode::Duplicate, "该奖项已登记")
-}
+const DUPLICATE_MESSAGE: &str = "该奖项已登记";
 
 /// Finds the competition of that name and year, creating it (with its organizer) if there
 /// is none. Concurrent first awards of one competition create it once.
@@ -94,46 +91,45 @@ pub async fn record(
             format!("年份须在 1990 到 {} 之间", this_year + 1),
         );
     }
-    let txn = begin_write(db).await?;
-    let trainee = trainee::Entity::find_by_id(input.trainee_id)
-        .filter(trainees_visible(actor, trainee::Column::Id))
-        .one(&txn)
-        .await?;
-    if trainee.is_none() {
-        problems.add("traineeId", UserErrorCode::NotFound, "学员不存在");
-    }
-    problems.into_result()?;
-    let (Some(name), Some(prize)) = (name, prize) else {
-        return Err(UserError::general(UserErrorCode::Invalid, "输入不完整").into());
-    };
-    let competition = find_or_create(&txn, &name, input.year, organizer.flatten()).await?;
-    if award::Entity::find()
-        .filter(award::Column::TraineeId.eq(input.trainee_id))
-        .filter(award::Column::CompetitionId.eq(competition.id))
-        .filter(award::Column::Prize.eq(prize.as_str()))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
-        return Err(duplicate().into());
-    }
-    let created = award::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        competition_id: Set(competition.id),
-        trainee_id: Set(input.trainee_id),
-        prize: Set(prize),
-        recorded_by: Set(Some(user.user_id)),
-        created_at: Set(now()),
-    }
-    .insert(&txn)
-    .await;
-    let created = match created {
-        Ok(created) => created,
-        Err(err) if is_unique_violation(&err) => return Err(duplicate().into()),
-        Err(err) => return Err(err.into()),
-    };
-    txn.commit().await?;
-    Ok(created)
+    write(db)
+        .duplicate(award::Column::Prize, "prize", DUPLICATE_MESSAGE)
+        .run(async |txn| {
+            let trainee = trainee::Entity::find_by_id(input.trainee_id)
+                .filter(trainees_visible(actor, trainee::Column::Id))
+                .one(txn)
+                .await?;
+            if trainee.is_none() {
+                problems.add("traineeId", UserErrorCode::NotFound, "学员不存在");
+            }
+            problems.into_result()?;
+            let (Some(name), Some(prize)) = (name, prize) else {
+                return Err(UserError::general(UserErrorCode::Invalid, "输入不完整").into());
+            };
+            let competition = find_or_create(txn, &name, input.year, organizer.flatten()).await?;
+            if award::Entity::find()
+                .filter(award::Column::TraineeId.eq(input.trainee_id))
+                .filter(award::Column::CompetitionId.eq(competition.id))
+                .filter(award::Column::Prize.eq(prize.as_str()))
+                .one(txn)
+                .await?
+                .is_some()
+            {
+                return Err(
+                    UserError::input("prize", UserErrorCode::Duplicate, DUPLICATE_MESSAGE).into(),
+                );
+            }
+            Ok(award::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                competition_id: Set(competition.id),
+                trainee_id: Set(input.trainee_id),
+                prize: Set(prize),
+                recorded_by: Set(Some(user.user_id)),
+                created_at: Set(now()),
+            }
+            .insert(txn)
+            .await?)
+        })
+        .await
 }
 
 /// The awards of each trainee, oldest record first, among the trainees whose star data the

@@ -20,7 +20,8 @@ use crate::auth::Actor;
 use crate::error::AppError;
 use crate::events::{Event, EventBus};
 use crate::service::page::{self, Direction, Order, Page, PageArgs};
-use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, begin_write, now};
+use crate::service::write::write;
+use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, now};
 
 /// Longest livestream one record may describe: two days.
 const MAX_DURATION_MINUTES: i32 = 48 * 60;
@@ -87,40 +88,47 @@ pub async fn record(
     let user = staff(actor)?;
     let mut problems = Problems::default();
     let sales_fen = check(&input, &mut problems);
-    let txn = begin_write(db).await?;
-    let Some(star) = get_star(&txn, actor, input.star_id).await? else {
-        return Err(UserError::input("starId", UserErrorCode::NotFound, "网创红人不存在").into());
-    };
-    problems.into_result()?;
-    let base = base::Entity::find()
-        .filter(
-            base::Column::Id.in_subquery(
-                Query::select()
-                    .column(trainee::Column::BaseId)
-                    .from(trainee::Entity)
-                    .and_where(trainee::Column::Id.eq(star.trainee_id))
-                    .to_owned(),
-            ),
-        )
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::internal(anyhow::anyhow!("star {} has no base", star.id)))?;
-    let created = livestream::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        star_id: Set(input.star_id),
-        platform: Set(input.platform),
-        started_at: Set(input.started_at),
-        duration_minutes: Set(input.duration_minutes),
-        peak_viewers: Set(input.peak_viewers),
-        views: Set(input.views),
-        orders: Set(input.orders),
-        sales_fen: Set(sales_fen.unwrap_or_default()),
-        recorded_by: Set(Some(user.user_id)),
-        created_at: Set(now()),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
+    let (created, base) = write(db)
+        .run(async |txn| {
+            let Some(star) = get_star(txn, actor, input.star_id).await? else {
+                return Err(
+                    UserError::input("starId", UserErrorCode::NotFound, "网创红人不存在").into(),
+                );
+            };
+            problems.into_result()?;
+            let base = base::Entity::find()
+                .filter(
+                    base::Column::Id.in_subquery(
+                        Query::select()
+                            .column(trainee::Column::BaseId)
+                            .from(trainee::Entity)
+                            .and_where(trainee::Column::Id.eq(star.trainee_id))
+                            .to_owned(),
+                    ),
+                )
+                .one(txn)
+                .await?
+                .ok_or_else(|| {
+                    AppError::internal(anyhow::anyhow!("star {} has no base", star.id))
+                })?;
+            let created = livestream::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                star_id: Set(input.star_id),
+                platform: Set(input.platform),
+                started_at: Set(input.started_at),
+                duration_minutes: Set(input.duration_minutes),
+                peak_viewers: Set(input.peak_viewers),
+                views: Set(input.views),
+                orders: Set(input.orders),
+                sales_fen: Set(sales_fen.unwrap_or_default()),
+                recorded_by: Set(Some(user.user_id)),
+                created_at: Set(now()),
+            }
+            .insert(txn)
+            .await?;
+            Ok((created, base))
+        })
+        .await?;
     events
         .publish(Event::LivestreamRecorded {
             livestream_id: created.id,

@@ -15,7 +15,7 @@ pub mod profile;
 
 use entity::{Role, star_profile, trainee};
 use sea_orm::sea_query::{Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, DbErr, SqlErr};
+use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
 
 use crate::auth::{Actor, UserActor};
@@ -77,8 +77,4 @@ fn visible_stars(actor: &Actor) -> SelectStatement {
         .from(star_profile::Entity)
         .cond_where(visible(actor))
         .to_owned()
-}
-
-fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }

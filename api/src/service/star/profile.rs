@@ -12,13 +12,12 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{is_unique_violation, staff, trainees_visible, visible};
+use super::{staff, trainees_visible, visible};
 use crate::auth::{Actor, RegionScope};
 use crate::service::page::{self, Order, Page, PageArgs};
 use crate::service::scope::bases_in;
-use crate::service::{
-    Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
-};
+use crate::service::write::write;
+use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
 
 /// Filters of the star list; all given conditions must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -153,13 +152,7 @@ pub struct Nomination {
     pub note: Option<String>,
 }
 
-fn duplicate() -> UserError {
-    UserError::input(
-        "traineeId",
-        UserErrorCode::Duplicate,
-        "该学员已被推荐为网创红人",
-    )
-}
+const DUPLICATE_MESSAGE: &str = "该学员已被推荐为网创红人";
 
 /// Whether `mentor_id` is an INSTRUCTOR or BASE_MANAGER working at `base_id`.
 async fn is_mentor_at(
@@ -187,58 +180,64 @@ pub async fn nominate(
     let user = staff(actor)?;
     let mut problems = Problems::default();
     let note = validate::optional_text(&mut problems, "note", input.note.as_deref(), 500);
-    let txn = begin_write(db).await?;
-    let trainee = trainee::Entity::find_by_id(input.trainee_id)
-        .filter(trainees_visible(actor, trainee::Column::Id))
-        .one(&txn)
-        .await?;
-    let Some(trainee) = trainee else {
-        return Err(UserError::input("traineeId", UserErrorCode::NotFound, "学员不存在").into());
-    };
-    if trainee.status == TraineeStatus::Withdrawn {
-        problems.add(
+    write(db)
+        .duplicate(
+            star_profile::Column::TraineeId,
             "traineeId",
-            UserErrorCode::InvalidState,
-            "已退出的学员不能被推荐",
-        );
-    }
-    if let Some(mentor_id) = input.mentor_id
-        && !is_mentor_at(&txn, mentor_id, trainee.base_id).await?
-    {
-        problems.add(
-            "mentorId",
-            UserErrorCode::Invalid,
-            "导师须为学员所在基地的讲师或基地管理员",
-        );
-    }
-    if star_profile::Entity::find()
-        .filter(star_profile::Column::TraineeId.eq(trainee.id))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
-        problems.push(duplicate());
-    }
-    problems.into_result()?;
-    let at = now();
-    let star = star_profile::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        trainee_id: Set(trainee.id),
-        stage: Set(StarStage::Prospect),
-        mentor_id: Set(input.mentor_id),
-        nominated_at: Set(at),
-        created_at: Set(at),
-        updated_at: Set(at),
-        version: Set(1),
-    };
-    let star = match star.insert(&txn).await {
-        Ok(star) => star,
-        Err(err) if is_unique_violation(&err) => return Err(duplicate().into()),
-        Err(err) => return Err(err.into()),
-    };
-    record_change(&txn, &star, None, note.flatten(), user.user_id).await?;
-    txn.commit().await?;
-    Ok(star)
+            DUPLICATE_MESSAGE,
+        )
+        .run(async |txn| {
+            let trainee = trainee::Entity::find_by_id(input.trainee_id)
+                .filter(trainees_visible(actor, trainee::Column::Id))
+                .one(txn)
+                .await?;
+            let Some(trainee) = trainee else {
+                return Err(
+                    UserError::input("traineeId", UserErrorCode::NotFound, "学员不存在").into(),
+                );
+            };
+            if trainee.status == TraineeStatus::Withdrawn {
+                problems.add(
+                    "traineeId",
+                    UserErrorCode::InvalidState,
+                    "已退出的学员不能被推荐",
+                );
+            }
+            if let Some(mentor_id) = input.mentor_id
+                && !is_mentor_at(txn, mentor_id, trainee.base_id).await?
+            {
+                problems.add(
+                    "mentorId",
+                    UserErrorCode::Invalid,
+                    "导师须为学员所在基地的讲师或基地管理员",
+                );
+            }
+            if star_profile::Entity::find()
+                .filter(star_profile::Column::TraineeId.eq(trainee.id))
+                .one(txn)
+                .await?
+                .is_some()
+            {
+                problems.add("traineeId", UserErrorCode::Duplicate, DUPLICATE_MESSAGE);
+            }
+            problems.into_result()?;
+            let at = now();
+            let star = star_profile::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                trainee_id: Set(trainee.id),
+                stage: Set(StarStage::Prospect),
+                mentor_id: Set(input.mentor_id),
+                nominated_at: Set(at),
+                created_at: Set(at),
+                updated_at: Set(at),
+                version: Set(1),
+            }
+            .insert(txn)
+            .await?;
+            record_change(txn, &star, None, note.flatten(), user.user_id).await?;
+            Ok(star)
+        })
+        .await
 }
 
 async fn record_change(
@@ -274,37 +273,41 @@ pub async fn advance(
     let user = staff(actor)?;
     let mut problems = Problems::default();
     let note = validate::optional_text(&mut problems, "note", note.as_deref(), 500);
-    let txn = begin_write(db).await?;
-    let Some(star) = get(&txn, actor, star_id).await? else {
-        return Err(UserError::input("starId", UserErrorCode::NotFound, "网创红人不存在").into());
-    };
-    if star.stage == stage {
-        problems.add("stage", UserErrorCode::InvalidState, "已处于该培育阶段");
-    }
-    problems.into_result()?;
-    let from = star.stage;
-    let version = star.version;
-    let mut changed: star_profile::ActiveModel = star.into();
-    changed.stage = Set(stage);
-    changed.updated_at = Set(now());
-    changed.version = Set(version + 1);
-    // Guarded by the version read above: a concurrent change makes this one a conflict
-    // rather than a history entry whose `from` is wrong.
-    let updated = star_profile::Entity::update_many()
-        .set(changed)
-        .filter(star_profile::Column::Id.eq(star_id))
-        .filter(star_profile::Column::Version.eq(version))
-        .exec_with_returning(&txn)
-        .await?;
-    let Some(star) = updated.into_iter().next() else {
-        return Err(UserError::input(
-            "starId",
-            UserErrorCode::Conflict,
-            "培育阶段刚被他人修改，请刷新后重试",
-        )
-        .into());
-    };
-    record_change(&txn, &star, Some(from), note.flatten(), user.user_id).await?;
-    txn.commit().await?;
-    Ok(star)
+    write(db)
+        .run(async |txn| {
+            let Some(star) = get(txn, actor, star_id).await? else {
+                return Err(
+                    UserError::input("starId", UserErrorCode::NotFound, "网创红人不存在").into(),
+                );
+            };
+            if star.stage == stage {
+                problems.add("stage", UserErrorCode::InvalidState, "已处于该培育阶段");
+            }
+            problems.into_result()?;
+            let from = star.stage;
+            let version = star.version;
+            let mut changed: star_profile::ActiveModel = star.into();
+            changed.stage = Set(stage);
+            changed.updated_at = Set(now());
+            changed.version = Set(version + 1);
+            // Guarded by the version read above: a concurrent change makes this one a
+            // conflict rather than a history entry whose `from` is wrong.
+            let updated = star_profile::Entity::update_many()
+                .set(changed)
+                .filter(star_profile::Column::Id.eq(star_id))
+                .filter(star_profile::Column::Version.eq(version))
+                .exec_with_returning(txn)
+                .await?;
+            let Some(star) = updated.into_iter().next() else {
+                return Err(UserError::input(
+                    "starId",
+                    UserErrorCode::Conflict,
+                    "培育阶段刚被他人修改，请刷新后重试",
+                )
+                .into());
+            };
+            record_change(txn, &star, Some(from), note.flatten(), user.user_id).await?;
+            Ok(star)
+        })
+        .await
 }
