@@ -3,6 +3,7 @@
 
 pub mod award;
 pub mod base;
+pub mod base_focus_area;
 pub mod competition;
 pub mod consent;
 pub mod enums;
@@ -17,6 +18,7 @@ pub mod service_record;
 pub mod star_profile;
 pub mod star_stage_change;
 pub mod trainee;
+pub mod trainee_interest;
 pub mod user;
 pub mod user_base;
 

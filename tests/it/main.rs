@@ -5,6 +5,7 @@
 mod account;
 mod base;
 mod ids;
+mod lists;
 mod paging;
 mod personal_data;
 mod region;
@@ -17,3 +18,4 @@ mod support;
 mod trainee;
 mod trainee_import;
 mod transport;
+mod write;

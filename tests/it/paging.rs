@@ -272,7 +272,7 @@ fn trainee_reads(plan: &Value, reads: &mut Vec<(String, f64)>) {
 
 /// What the database does with the statement: PostgreSQL's executed plan (JSON) or SQLite's
 /// query plan lines.
-async fn explain(app: &TestApp, statement: Statement) -> Result<Value, Vec<String>> {
+pub(crate) async fn explain(app: &TestApp, statement: Statement) -> Result<Value, Vec<String>> {
     let db = &app.app.state.db;
     let values = statement.values.clone().map(|v| v.0).unwrap_or_default();
     if db.get_database_backend() == DbBackend::Postgres {

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use entity::{BaseStatus, Role, TrainingCategory, base, region, user, user_base};
+use entity::{BaseStatus, Role, TrainingCategory, base, base_focus_area, region, user, user_base};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
@@ -11,10 +11,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::categories;
+use super::lists;
 use super::page::{self, Order, Page, PageArgs};
 use super::scope::{Scope, in_region};
-use super::{Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate};
+use super::write::write;
+use super::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
 use crate::auth::{Actor, RegionScope};
 use crate::error::AppError;
 
@@ -26,11 +27,8 @@ pub struct BaseFilter {
     pub status: Vec<BaseStatus>,
     /// Case-insensitive substring of the name.
     pub search: Option<String>,
-}
-
-/// The training categories a base focuses on.
-pub fn focus_areas(model: &base::Model) -> Vec<TrainingCategory> {
-    categories::decode(&model.focus_areas)
+    /// Bases focusing on any of these categories.
+    pub focus_areas: Vec<TrainingCategory>,
 }
 
 fn filtered(filter: &BaseFilter) -> Select<base::Entity> {
@@ -51,6 +49,12 @@ fn filtered(filter: &BaseFilter) -> Select<base::Entity> {
                     .like(LikeExpr::new(validate::like_pattern(search)).escape('\\')),
             ),
         );
+    }
+    if !filter.focus_areas.is_empty() {
+        select = select.filter(lists::any_of::<base_focus_area::Entity>(
+            base::Column::Id,
+            &filter.focus_areas,
+        ));
     }
     select
 }
@@ -173,42 +177,47 @@ pub async fn create(
         );
     }
 
-    let txn = begin_write(db).await?;
-    let region_code = input.region_code.trim().to_owned();
-    match region::Entity::find_by_id(region_code.clone())
-        .one(&txn)
-        .await?
-    {
-        None => problems.add("regionCode", UserErrorCode::NotFound, "地区不存在"),
-        Some(_) if !region.contains(&region_code) => return Err(AppError::Forbidden.into()),
-        Some(_) => {}
-    }
-    problems.into_result()?;
-    let (Some(name), Some(address), Some(operator), Some(contact_phone)) =
-        (name, address, operator, contact_phone)
-    else {
-        return Err(AppError::internal(anyhow::anyhow!("validated base input incomplete")).into());
-    };
-    let now = now();
-    let created = base::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        name: Set(name),
-        region_code: Set(region_code),
-        address: Set(address),
-        operator: Set(operator),
-        status: Set(input.status.unwrap_or(BaseStatus::Active)),
-        established_on: Set(input.established_on),
-        capacity: Set(input.capacity),
-        contact_phone: Set(contact_phone),
-        focus_areas: Set(categories::encode(&input.focus_areas)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(created)
+    write(db)
+        .run(async |txn| {
+            let region_code = input.region_code.trim().to_owned();
+            match region::Entity::find_by_id(region_code.clone())
+                .one(txn)
+                .await?
+            {
+                None => problems.add("regionCode", UserErrorCode::NotFound, "地区不存在"),
+                Some(_) if !region.contains(&region_code) => return Err(AppError::Forbidden.into()),
+                Some(_) => {}
+            }
+            problems.into_result()?;
+            let (Some(name), Some(address), Some(operator), Some(contact_phone)) =
+                (name, address, operator, contact_phone)
+            else {
+                return Err(
+                    AppError::internal(anyhow::anyhow!("validated base input incomplete")).into(),
+                );
+            };
+            let now = now();
+            let created = base::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                name: Set(name),
+                region_code: Set(region_code),
+                address: Set(address),
+                operator: Set(operator),
+                status: Set(input.status.unwrap_or(BaseStatus::Active)),
+                established_on: Set(input.established_on),
+                capacity: Set(input.capacity),
+                contact_phone: Set(contact_phone),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+            }
+            .insert(txn)
+            .await?;
+            lists::insert::<base_focus_area::Entity>(txn, [(created.id, input.focus_areas)])
+                .await?;
+            Ok(created)
+        })
+        .await
 }
 
 /// Updates a base the caller governs, if nobody changed it since `version` was read
@@ -220,84 +229,92 @@ pub async fn update(
 ) -> ServiceResult<base::Model> {
     let scope = Scope::of(actor);
     scope.admin()?;
-    let txn = begin_write(db).await?;
-    let existing = base::Entity::find_by_id(input.id)
-        .filter(scope.governed_regions(base::Column::RegionCode))
-        .one(&txn)
-        .await?;
-    let Some(existing) = existing else {
-        return Err(UserError::input("id", UserErrorCode::NotFound, "基地不存在").into());
-    };
-    if existing.version != input.version {
-        return Err(UserError::input(
-            "version",
-            UserErrorCode::StaleVersion,
-            "基地已被他人修改，请刷新后重试",
-        )
-        .into());
-    }
-
-    let mut problems = Problems::default();
-    let mut model: base::ActiveModel = existing.clone().into();
-    if let Some(name) = input.name.as_deref()
-        && let Some(name) = validate::text(&mut problems, "name", name, 1, 100)
-    {
-        model.name = Set(name);
-    }
-    if input.address.is_some()
-        && let Some(address) =
-            validate::optional_text(&mut problems, "address", input.address.as_deref(), 200)
-    {
-        model.address = Set(address);
-    }
-    if input.operator.is_some()
-        && let Some(operator) =
-            validate::optional_text(&mut problems, "operator", input.operator.as_deref(), 100)
-    {
-        model.operator = Set(operator);
-    }
-    match input.contact_phone.as_deref().map(str::trim) {
-        None => {}
-        Some("") => model.contact_phone = Set(None),
-        Some(phone) => {
-            if let Some(phone) = validate::contact_phone(&mut problems, "contactPhone", phone) {
-                model.contact_phone = Set(Some(phone));
+    write(db)
+        .run(async |txn| {
+            let existing = base::Entity::find_by_id(input.id)
+                .filter(scope.governed_regions(base::Column::RegionCode))
+                .one(txn)
+                .await?;
+            let Some(existing) = existing else {
+                return Err(UserError::input("id", UserErrorCode::NotFound, "基地不存在").into());
+            };
+            if existing.version != input.version {
+                return Err(UserError::input(
+                    "version",
+                    UserErrorCode::StaleVersion,
+                    "基地已被他人修改，请刷新后重试",
+                )
+                .into());
             }
-        }
-    }
-    check_capacity(&mut problems, input.capacity);
-    if input.capacity.is_some() {
-        model.capacity = Set(input.capacity);
-    }
-    if let Some(status) = input.status {
-        model.status = Set(status);
-    }
-    if let Some(areas) = &input.focus_areas {
-        model.focus_areas = Set(categories::encode(areas));
-    }
-    problems.into_result()?;
-    model.updated_at = Set(now());
-    model.version = Set(existing.version + 1);
 
-    // The version condition makes a concurrent writer's update lose rather than overwrite.
-    let result = base::Entity::update_many()
-        .set(model)
-        .filter(base::Column::Id.eq(input.id))
-        .filter(base::Column::Version.eq(input.version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(UserError::input(
-            "version",
-            UserErrorCode::StaleVersion,
-            "基地已被他人修改，请刷新后重试",
-        )
-        .into());
-    }
-    let updated = base::Entity::find_by_id(input.id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    txn.commit().await?;
-    Ok(updated)
+            let mut problems = Problems::default();
+            let mut model: base::ActiveModel = existing.clone().into();
+            if let Some(name) = input.name.as_deref()
+                && let Some(name) = validate::text(&mut problems, "name", name, 1, 100)
+            {
+                model.name = Set(name);
+            }
+            if input.address.is_some()
+                && let Some(address) =
+                    validate::optional_text(&mut problems, "address", input.address.as_deref(), 200)
+            {
+                model.address = Set(address);
+            }
+            if input.operator.is_some()
+                && let Some(operator) = validate::optional_text(
+                    &mut problems,
+                    "operator",
+                    input.operator.as_deref(),
+                    100,
+                )
+            {
+                model.operator = Set(operator);
+            }
+            match input.contact_phone.as_deref().map(str::trim) {
+                None => {}
+                Some("") => model.contact_phone = Set(None),
+                Some(phone) => {
+                    if let Some(phone) =
+                        validate::contact_phone(&mut problems, "contactPhone", phone)
+                    {
+                        model.contact_phone = Set(Some(phone));
+                    }
+                }
+            }
+            check_capacity(&mut problems, input.capacity);
+            if input.capacity.is_some() {
+                model.capacity = Set(input.capacity);
+            }
+            if let Some(status) = input.status {
+                model.status = Set(status);
+            }
+            problems.into_result()?;
+            model.updated_at = Set(now());
+            model.version = Set(existing.version + 1);
+
+            // The version condition makes a concurrent writer's update lose rather than overwrite.
+            let result = base::Entity::update_many()
+                .set(model)
+                .filter(base::Column::Id.eq(input.id))
+                .filter(base::Column::Version.eq(input.version))
+                .exec(txn)
+                .await?;
+            if result.rows_affected != 1 {
+                return Err(UserError::input(
+                    "version",
+                    UserErrorCode::StaleVersion,
+                    "基地已被他人修改，请刷新后重试",
+                )
+                .into());
+            }
+            if let Some(areas) = &input.focus_areas {
+                lists::replace::<base_focus_area::Entity>(txn, input.id, areas).await?;
+            }
+            let updated = base::Entity::find_by_id(input.id)
+                .one(txn)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(updated)
+        })
+        .await
 }

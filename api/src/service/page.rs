@@ -19,8 +19,8 @@ use sea_orm::sea_query::{
     Condition, Expr, ExprTrait, NullOrdering, Order as SqlOrder, SelectStatement, Value,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, ModelTrait, PaginatorTrait,
-    QueryTrait, Select,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, ModelTrait,
+    PaginatorTrait, QueryTrait, Select, Statement,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -344,6 +344,18 @@ impl<E: EntityTrait> Order<E> {
     }
 }
 
+/// The statement [`fetch`] runs (for tests and EXPLAIN).
+pub fn statement<E: EntityTrait>(
+    backend: DbBackend,
+    select: Select<E>,
+    order: &Order<E>,
+    args: &PageArgs,
+) -> Result<Statement, AppError> {
+    let mut query = select.into_query();
+    order.apply(&mut query, args)?;
+    Ok(backend.build(&query))
+}
+
 /// Fetches one page of `select` (already filtered and scoped) in `order`. One extra row is
 /// read to learn whether there is more in the direction of travel.
 pub async fn fetch<E, C>(
@@ -357,9 +369,7 @@ where
     E::Model: FromQueryResult + ModelTrait<Entity = E>,
     C: ConnectionTrait,
 {
-    let mut query = select.into_query();
-    order.apply(&mut query, args)?;
-    let statement = db.get_database_backend().build(&query);
+    let statement = statement(db.get_database_backend(), select, order, args)?;
     let rows = E::Model::find_by_statement(statement).all(db).await?;
     Ok(Page::from_scan(rows, args))
 }

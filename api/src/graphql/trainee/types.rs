@@ -205,11 +205,13 @@ impl Trainee {
     }
 
     /// What the trainee wants to learn.
-    async fn interests(&self) -> Vec<TrainingCategory> {
-        service::trainee::interests(&self.0)
+    async fn interests(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TrainingCategory>> {
+        let interests = ctx.loaders().trainee_interests.load_one(self.0.id).await?;
+        Ok(interests
+            .unwrap_or_default()
             .into_iter()
             .map(Into::into)
-            .collect()
+            .collect())
     }
 
     /// The base the trainee belongs to.

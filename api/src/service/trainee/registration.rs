@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use entity::{
     ConsentSource, DisabilityCategory, EducationLevel, EmploymentStatus, Gender, Residence,
-    TraineeStatus, TrainingCategory, base, consent, region, trainee,
+    TraineeStatus, TrainingCategory, base, consent, region, trainee, trainee_interest,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -18,10 +18,11 @@ use super::{CONSENT_PURPOSE, CONSENT_TEXT_VERSION, staff};
 use crate::auth::{Actor, UserActor};
 use crate::crypto::FieldCipher;
 use crate::error::AppError;
-use crate::service::categories;
+use crate::service::lists;
 use crate::service::scope::Scope;
+use crate::service::write::write;
 use crate::service::{
-    Problems, ServiceError, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
+    Problems, ServiceError, ServiceResult, UserError, UserErrorCode, now, validate,
 };
 
 /// What a registration carries, from the form or from an import row.
@@ -204,7 +205,6 @@ pub(super) fn new_rows(
         education: Set(registration.education),
         employment_status: Set(registration.employment_status),
         status: Set(TraineeStatus::Active),
-        interests: Set(categories::encode(&registration.interests)),
         registered_at: Set(now),
         created_at: Set(now),
         updated_at: Set(now),
@@ -265,48 +265,55 @@ pub async fn register(
         )
         .into());
     }
-    let txn = begin_write(db).await?;
-    // The base's scope first: at a base the caller does not govern, the answer must not say
-    // whether the person is registered, so the number is not even looked up.
-    let Some(base) = governed_base(&txn, user, base_id).await? else {
-        return Err(UserError::input("baseId", UserErrorCode::NotFound, "基地不存在").into());
-    };
-    let mut problems = Problems::default();
-    let checked = check(&registration, now().date_naive());
-    if let Ok(valid) = &checked {
-        if let Some(code) = &valid.region_code
-            && region::Entity::find_by_id(code.clone())
-                .one(&txn)
-                .await?
-                .is_none()
-        {
-            problems.add("regionCode", UserErrorCode::NotFound, "地区不存在");
-        }
-        if is_registered(&txn, cipher, &valid.identity.number).await? {
-            problems.push(duplicate());
-        }
-    }
-    let valid = match checked {
-        Ok(valid) => valid,
-        Err(mut errors) => {
-            errors.extend(problems.into_errors());
-            return Err(ServiceError::User(errors));
-        }
-    };
-    problems.into_result()?;
-    let (trainee, consent) = new_rows(
-        cipher,
-        user.user_id,
-        &base,
-        valid,
-        ConsentSource::Registration,
-    )?;
-    let created = match trainee.insert(&txn).await {
-        Ok(created) => created,
-        Err(err) if is_unique_violation(&err) => return Err(duplicate().into()),
-        Err(err) => return Err(err.into()),
-    };
-    consent.insert(&txn).await?;
-    txn.commit().await?;
-    Ok(created)
+    write(db)
+        .duplicate(
+            trainee::Column::IdNumberIndex,
+            "idNumber",
+            "该人员已在网络中登记",
+        )
+        .run(async |txn| {
+            // The base's scope first: at a base the caller does not govern, the answer must
+            // not say whether the person is registered, so the number is not even looked up.
+            let Some(base) = governed_base(txn, user, base_id).await? else {
+                return Err(
+                    UserError::input("baseId", UserErrorCode::NotFound, "基地不存在").into(),
+                );
+            };
+            let mut problems = Problems::default();
+            let checked = check(&registration, now().date_naive());
+            if let Ok(valid) = &checked {
+                if let Some(code) = &valid.region_code
+                    && region::Entity::find_by_id(code.clone())
+                        .one(txn)
+                        .await?
+                        .is_none()
+                {
+                    problems.add("regionCode", UserErrorCode::NotFound, "地区不存在");
+                }
+                if is_registered(txn, cipher, &valid.identity.number).await? {
+                    problems.push(duplicate());
+                }
+            }
+            let valid = match checked {
+                Ok(valid) => valid,
+                Err(mut errors) => {
+                    errors.extend(problems.into_errors());
+                    return Err(ServiceError::User(errors));
+                }
+            };
+            problems.into_result()?;
+            let interests = valid.interests.clone();
+            let (trainee, consent) = new_rows(
+                cipher,
+                user.user_id,
+                &base,
+                valid,
+                ConsentSource::Registration,
+            )?;
+            let created = trainee.insert(txn).await?;
+            consent.insert(txn).await?;
+            lists::insert::<trainee_interest::Entity>(txn, [(created.id, interests)]).await?;
+            Ok(created)
+        })
+        .await
 }

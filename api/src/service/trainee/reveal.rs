@@ -15,7 +15,8 @@ use crate::crypto::FieldCipher;
 use crate::error::AppError;
 use crate::service::page::{self, Order, Page, PageArgs};
 use crate::service::scope::Scope;
-use crate::service::{Problems, ServiceResult, begin_write, now, validate};
+use crate::service::write::write;
+use crate::service::{Problems, ServiceResult, now, validate};
 
 /// The full numbers of a trainee, as revealed.
 #[derive(Debug, Clone)]
@@ -39,34 +40,43 @@ pub async fn reveal(
     }
     let mut problems = Problems::default();
     let reason = validate::text(&mut problems, "reason", reason, 2, 200);
-    let txn = begin_write(db).await?;
-    let found = get(&txn, actor, trainee_id).await?;
-    if found.is_none() {
-        problems.push(not_found("traineeId"));
-    }
-    problems.into_result()?;
-    let (Some(found), Some(reason)) = (found, reason) else {
-        return Err(
-            AppError::internal(anyhow::anyhow!("validated reveal input incomplete")).into(),
-        );
-    };
-    // A value that does not decrypt for this row is INTERNAL (logged with the row, see
-    // `open`); the transaction is dropped, so no audit record claims a reveal.
-    let revealed = Revealed {
-        id_number: open(cipher, Sealed::IdNumber, &found, &found.id_number_enc)?,
-        certificate_number: open(cipher, Sealed::Certificate, &found, &found.certificate_enc)?,
-    };
-    identity_reveal::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        trainee_id: Set(found.id),
-        revealed_by: Set(user.user_id),
-        reason: Set(reason),
-        revealed_at: Set(now()),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    tracing::info!(trainee_id = %found.id, revealed_by = %user.user_id, "identity revealed");
+    let revealed = write(db)
+        .run(async |txn| {
+            let found = get(txn, actor, trainee_id).await?;
+            if found.is_none() {
+                problems.push(not_found("traineeId"));
+            }
+            problems.into_result()?;
+            let (Some(found), Some(reason)) = (found, reason) else {
+                return Err(AppError::internal(anyhow::anyhow!(
+                    "validated reveal input incomplete"
+                ))
+                .into());
+            };
+            // A value that does not decrypt for this row is INTERNAL (logged with the row,
+            // see `open`); the transaction rolls back, so no audit record claims a reveal.
+            let revealed = Revealed {
+                id_number: open(cipher, Sealed::IdNumber, &found, &found.id_number_enc)?,
+                certificate_number: open(
+                    cipher,
+                    Sealed::Certificate,
+                    &found,
+                    &found.certificate_enc,
+                )?,
+            };
+            identity_reveal::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                trainee_id: Set(found.id),
+                revealed_by: Set(user.user_id),
+                reason: Set(reason),
+                revealed_at: Set(now()),
+            }
+            .insert(txn)
+            .await?;
+            Ok(revealed)
+        })
+        .await?;
+    tracing::info!(%trainee_id, revealed_by = %user.user_id, "identity revealed");
     Ok(revealed)
 }
 
