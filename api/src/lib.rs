@@ -21,6 +21,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::auth::account_state::AccountStates;
+use crate::auth::api_key::ApiKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
@@ -103,6 +104,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
             config.login_per_address,
         )),
         accounts,
+        api_keys: Arc::new(ApiKeys::new(config.api_key_per_minute)),
         metrics,
         config: Arc::new(config),
     };

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::account_state::AccountStates;
+use crate::auth::api_key::ApiKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
@@ -21,5 +22,6 @@ pub struct AppState {
     pub cipher: Arc<FieldCipher>,
     pub throttle: Arc<LoginThrottle>,
     pub accounts: Arc<AccountStates>,
+    pub api_keys: Arc<ApiKeys>,
     pub metrics: Arc<Metrics>,
 }

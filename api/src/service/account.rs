@@ -428,7 +428,11 @@ async fn create_in_scope(
             }
         },
         Role::Partner => {
-            problems.add("partnerId", UserErrorCode::NotFound, "合作伙伴不存在");
+            if let Some(problem) =
+                super::catalog::partner::check_for_account(&txn, scope, input.partner_id).await?
+            {
+                problems.push(problem);
+            }
         }
         Role::Admin => {}
     }
@@ -449,7 +453,11 @@ async fn create_in_scope(
         display_name: Set(display_name),
         role: Set(input.role),
         region_code: Set(region_code.map(str::to_owned)),
-        partner_id: Set(None),
+        partner_id: Set(if input.role == Role::Partner {
+            input.partner_id
+        } else {
+            None
+        }),
         trainee_id: Set(if input.role == Role::Trainee {
             input.trainee_id
         } else {

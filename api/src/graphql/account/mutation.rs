@@ -134,6 +134,15 @@ impl AccountMutation {
             Ok(id) => id,
             Err(err) => return respond(Err(err)),
         };
+        let partner_id = match input
+            .partner_id
+            .as_deref()
+            .map(|id| input_id("partnerId", id))
+            .transpose()
+        {
+            Ok(id) => id,
+            Err(err) => return respond(Err(err)),
+        };
         let new_user = NewUser {
             login: input.login,
             password: input.password,
@@ -141,7 +150,7 @@ impl AccountMutation {
             role: input.role.into(),
             region_code: input.region_code,
             base_ids,
-            partner_id: input.partner_id.and_then(|id| Uuid::parse_str(&id).ok()),
+            partner_id,
             trainee_id,
         };
         respond(service::account::create(ctx.db(), actor, new_user).await)
