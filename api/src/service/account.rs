@@ -14,6 +14,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::scope::Scope;
 use super::{Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate};
 use crate::auth::account_state::AccountStates;
 use crate::auth::throttle::LoginThrottle;
@@ -310,8 +311,7 @@ pub async fn create(
     actor: &Actor,
     input: NewUser,
 ) -> ServiceResult<user::Model> {
-    actor.require_role(Role::Admin)?;
-    let scope = actor.admin_scope().ok_or(AppError::Forbidden)?;
+    let scope = Scope::of(actor).admin()?;
     create_in_scope(db, &scope, input).await
 }
 

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::categories;
 use super::page::{self, Page, PageArgs};
+use super::scope::{Scope, in_region};
 use super::{Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate};
 use crate::auth::{Actor, RegionScope};
 use crate::error::AppError;
@@ -32,26 +33,13 @@ pub fn focus_areas(model: &base::Model) -> Vec<TrainingCategory> {
     categories::decode(&model.focus_areas)
 }
 
-/// Adds the region condition for `scope` on `column`.
-pub fn in_scope<E: EntityTrait>(
-    select: Select<E>,
-    column: impl ColumnTrait,
-    scope: &RegionScope,
-) -> Select<E> {
-    match scope.code_range() {
-        None => select,
-        Some((low, high)) => select.filter(column.between(low, high)),
-    }
-}
-
 fn filtered(filter: &BaseFilter) -> Select<base::Entity> {
     let mut select = base::Entity::find();
     if let Some(code) = filter.region_code.as_deref() {
-        select = in_scope(
-            select,
+        select = select.filter(in_region(
             base::Column::RegionCode,
             &RegionScope::of(Some(code)),
-        );
+        ));
     }
     if !filter.status.is_empty() {
         select = select.filter(base::Column::Status.is_in(filter.status.iter().copied()));
@@ -98,20 +86,6 @@ pub async fn by_ids(
         .into_iter()
         .map(|b| (b.id, b))
         .collect())
-}
-
-/// Whether the caller may see who runs a base: ADMINs over its region and its own staff.
-pub fn may_see_staff(actor: &Actor, model: &base::Model) -> bool {
-    match actor {
-        Actor::User(user) => match user.role {
-            Role::Admin => {
-                RegionScope::of(user.region_code.as_deref()).contains(&model.region_code)
-            }
-            Role::BaseManager | Role::Instructor => user.base_ids.contains(&model.id),
-            Role::Trainee | Role::Partner => false,
-        },
-        Actor::Anonymous => false,
-    }
 }
 
 /// The managers of each base, for the managers loader.
@@ -179,8 +153,7 @@ pub async fn create(
     actor: &Actor,
     input: NewBase,
 ) -> ServiceResult<base::Model> {
-    actor.require_role(Role::Admin)?;
-    let scope = actor.admin_scope().ok_or(AppError::Forbidden)?;
+    let region = Scope::of(actor).admin()?;
     let mut problems = Problems::default();
     let name = validate::text(&mut problems, "name", &input.name, 1, 100);
     let address = validate::optional_text(&mut problems, "address", input.address.as_deref(), 200);
@@ -206,7 +179,7 @@ pub async fn create(
         .await?
     {
         None => problems.add("regionCode", UserErrorCode::NotFound, "地区不存在"),
-        Some(_) if !scope.contains(&region_code) => return Err(AppError::Forbidden.into()),
+        Some(_) if !region.contains(&region_code) => return Err(AppError::Forbidden.into()),
         Some(_) => {}
     }
     problems.into_result()?;
@@ -244,16 +217,13 @@ pub async fn update(
     actor: &Actor,
     input: BaseChanges,
 ) -> ServiceResult<base::Model> {
-    actor.require_role(Role::Admin)?;
-    let scope = actor.admin_scope().ok_or(AppError::Forbidden)?;
+    let scope = Scope::of(actor);
+    scope.admin()?;
     let txn = begin_write(db).await?;
-    let existing = in_scope(
-        base::Entity::find_by_id(input.id),
-        base::Column::RegionCode,
-        &scope,
-    )
-    .one(&txn)
-    .await?;
+    let existing = base::Entity::find_by_id(input.id)
+        .filter(scope.governed_regions(base::Column::RegionCode))
+        .one(&txn)
+        .await?;
     let Some(existing) = existing else {
         return Err(UserError::input("id", UserErrorCode::NotFound, "基地不存在").into());
     };

@@ -7,6 +7,7 @@ pub mod categories;
 pub mod error;
 pub mod page;
 pub mod region;
+pub mod scope;
 pub mod trainee;
 pub mod validate;
 

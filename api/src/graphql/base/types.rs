@@ -15,6 +15,7 @@ use crate::graphql::trainee::loaders::{BaseTraineeCountKey, BaseTraineesKey};
 use crate::graphql::trainee::types::{Trainee, TraineeConnection};
 use crate::service;
 use crate::service::page::{Page, PageArgs};
+use crate::service::scope::Scope;
 
 /// Life cycle of a base.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -123,7 +124,7 @@ impl IncubationBase {
     /// The base's managers. Shown to ADMINs over the base's region and to the base's own
     /// staff; empty for everyone else.
     async fn managers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<User>> {
-        if !service::base::may_see_staff(ctx.actor()?, &self.0) {
+        if !Scope::of(ctx.actor()?).may_see_staff(&self.0) {
             return Ok(Vec::new());
         }
         let managers = ctx

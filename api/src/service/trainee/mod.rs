@@ -1,8 +1,9 @@
 //! Trainees: registration with separate consent, scope-limited reading, versioned updates,
 //! transfers between bases, audited reveals of the full identity numbers, and imports.
 //!
-//! Who sees a trainee is decided in SQL by [`visible`]: an ADMIN the trainees of bases in its
-//! region, a BASE_MANAGER those of its bases, a TRAINEE itself, everyone else nobody.
+//! Who sees a trainee is decided in SQL by [`visible`], built from the shared
+//! [`Scope`](crate::service::scope::Scope): an ADMIN the trainees of bases in its region, a
+//! BASE_MANAGER those of its bases, a TRAINEE itself, everyone else nobody.
 
 mod change;
 pub mod employment;
@@ -20,13 +21,11 @@ pub use query::{
 pub use registration::{Registration, ValidRegistration, check, register};
 pub use reveal::{Revealed, count_reveals, reveal, reveals};
 
-use query::bases_in;
 use registration::{governed_base, is_unique_violation, new_rows};
 
-use entity::{Role, base};
-
+use super::scope::Scope;
 use super::{UserError, UserErrorCode};
-use crate::auth::{Actor, RegionScope, UserActor};
+use crate::auth::{Actor, UserActor};
 use crate::error::AppError;
 
 /// What the registration form asks the person to agree to (PIPL art. 29).
@@ -40,20 +39,7 @@ const AD_CERTIFICATE: &[u8] = b"trainee.certificate";
 
 /// The staff member allowed to register and manage trainees: an ADMIN or a BASE_MANAGER.
 fn staff(actor: &Actor) -> Result<&UserActor, AppError> {
-    let user = actor.user()?;
-    match user.role {
-        Role::Admin | Role::BaseManager => Ok(user),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
-/// Whether a staff member governs a base: ADMIN over its region, BASE_MANAGER working there.
-pub fn governs(user: &UserActor, base: &base::Model) -> bool {
-    match user.role {
-        Role::Admin => RegionScope::of(user.region_code.as_deref()).contains(&base.region_code),
-        Role::BaseManager => user.base_ids.contains(&base.id),
-        _ => false,
-    }
+    Scope::of(actor).staff()
 }
 
 fn stale() -> UserError {

@@ -4,10 +4,8 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveTime};
-use entity::{DisabilityCategory, Residence, Role, TraineeStatus, TrainingCategory, base, trainee};
-use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement, WindowStatement,
-};
+use entity::{DisabilityCategory, Residence, TraineeStatus, TrainingCategory, trainee};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query, WindowStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
     QuerySelect, QueryTrait, Select,
@@ -17,6 +15,7 @@ use uuid::Uuid;
 use crate::auth::{Actor, RegionScope};
 use crate::service::categories;
 use crate::service::page::{self, Page, PageArgs};
+use crate::service::scope::{Scope, in_region};
 use crate::service::{ServiceResult, validate};
 
 /// Registration dates in filters are Chinese calendar dates: midnight in UTC+8 is 16:00
@@ -25,42 +24,11 @@ fn china_midnight_utc(date: NaiveDate) -> chrono::DateTime<chrono::Utc> {
     date.and_time(NaiveTime::MIN).and_utc() - chrono::Duration::hours(8)
 }
 
-/// A condition no row meets (the primary key is never null).
-fn nothing() -> Condition {
-    Condition::all().add(trainee::Column::Id.is_null())
-}
-
-/// Ids of the bases in a region scope, as a subquery.
-pub(super) fn bases_in(scope: &RegionScope) -> Option<SelectStatement> {
-    scope.code_range().map(|(low, high)| {
-        Query::select()
-            .column(base::Column::Id)
-            .from(base::Entity)
-            .and_where(base::Column::RegionCode.between(low, high))
-            .to_owned()
-    })
-}
-
-/// The trainees `actor` may see, as a SQL condition.
+/// The trainees `actor` may see, as a SQL condition (see [`Scope::trainees`]).
 pub fn visible(actor: &Actor) -> Condition {
-    let Actor::User(user) = actor else {
-        return nothing();
-    };
-    match user.role {
-        Role::Admin => match bases_in(&RegionScope::of(user.region_code.as_deref())) {
-            None => Condition::all(),
-            Some(subquery) => Condition::all().add(trainee::Column::BaseId.in_subquery(subquery)),
-        },
-        Role::BaseManager => {
-            Condition::all().add(trainee::Column::BaseId.is_in(user.base_ids.iter().copied()))
-        }
-        Role::Trainee => match user.trainee_id {
-            Some(id) => Condition::all().add(trainee::Column::Id.eq(id)),
-            None => nothing(),
-        },
-        // Instructors will see their courses' trainees once courses exist; partners never.
-        Role::Instructor | Role::Partner => nothing(),
-    }
+    Scope::of(actor)
+        .trainees(trainee::Column::Id, trainee::Column::BaseId)
+        .condition()
 }
 
 /// Filters of the trainee list; all given conditions must hold.
@@ -85,10 +53,11 @@ fn filtered(actor: &Actor, filter: &TraineeFilter) -> Select<trainee::Entity> {
     if let Some(base_id) = filter.base_id {
         select = select.filter(trainee::Column::BaseId.eq(base_id));
     }
-    if let Some(code) = filter.region_code.as_deref()
-        && let Some((low, high)) = RegionScope::of(Some(code)).code_range()
-    {
-        select = select.filter(trainee::Column::RegionCode.between(low, high));
+    if let Some(code) = filter.region_code.as_deref() {
+        select = select.filter(in_region(
+            trainee::Column::RegionCode,
+            &RegionScope::of(Some(code)),
+        ));
     }
     if !filter.disability_categories.is_empty() {
         select = select.filter(

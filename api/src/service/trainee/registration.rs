@@ -13,11 +13,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::identity::{self, Certificate, IdentityNumber, Sex};
-use super::{AD_CERTIFICATE, AD_ID_NUMBER, CONSENT_PURPOSE, CONSENT_TEXT_VERSION, governs, staff};
+use super::{AD_CERTIFICATE, AD_ID_NUMBER, CONSENT_PURPOSE, CONSENT_TEXT_VERSION, staff};
 use crate::auth::{Actor, UserActor};
 use crate::crypto::FieldCipher;
 use crate::error::AppError;
 use crate::service::categories;
+use crate::service::scope::Scope;
 use crate::service::{
     Problems, ServiceError, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
 };
@@ -144,10 +145,10 @@ pub(super) async fn governed_base(
     user: &UserActor,
     base_id: Uuid,
 ) -> Result<Option<base::Model>, DbErr> {
-    Ok(base::Entity::find_by_id(base_id)
+    base::Entity::find_by_id(base_id)
+        .filter(Scope::of_user(user).governed_bases(base::Column::Id))
         .one(db)
-        .await?
-        .filter(|b| governs(user, b)))
+        .await
 }
 
 /// The rows a checked registration becomes: the trainee (numbers encrypted, blind-indexed

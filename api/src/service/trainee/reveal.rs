@@ -8,11 +8,12 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{AD_CERTIFICATE, AD_ID_NUMBER, bases_in, get, not_found};
-use crate::auth::Actor;
+use super::{AD_CERTIFICATE, AD_ID_NUMBER, get, not_found};
+use crate::auth::{Actor, RegionScope};
 use crate::crypto::FieldCipher;
 use crate::error::AppError;
 use crate::service::page::{self, Page, PageArgs};
+use crate::service::scope::Scope;
 use crate::service::{Problems, ServiceResult, begin_write, now, validate};
 
 /// The full numbers of a trainee, as revealed.
@@ -71,16 +72,14 @@ fn reveals_in_scope(
     actor: &Actor,
     trainee_id: Option<Uuid>,
 ) -> Result<Select<identity_reveal::Entity>, AppError> {
-    let scope = actor
-        .require_role(Role::Admin)
-        .map(|_| actor.admin_scope())?
-        .ok_or(AppError::Forbidden)?;
+    let scope = Scope::of(actor);
+    let region = scope.admin()?;
     let mut select = identity_reveal::Entity::find();
-    if let Some(subquery) = bases_in(&scope) {
+    if region != RegionScope::Nationwide {
         let trainees = Query::select()
             .column(trainee::Column::Id)
             .from(trainee::Entity)
-            .and_where(trainee::Column::BaseId.in_subquery(subquery))
+            .cond_where(scope.governed_bases(trainee::Column::BaseId))
             .to_owned();
         select = select.filter(identity_reveal::Column::TraineeId.in_subquery(trainees));
     }
