@@ -27,8 +27,8 @@ use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::auth::{Actor, api_key};
 use crate::auth::token::AccessToken;
+use crate::auth::{Actor, api_key};
 use crate::error::AppError;
 use crate::graphql::QihangSchema;
 use crate::graphql::common::Loaders;

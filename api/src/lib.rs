@@ -26,6 +26,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::crypto::FieldCipher;
+use crate::service::catalog::media::LocalDir;
 use crate::state::AppState;
 use crate::telemetry::Metrics;
 
@@ -105,6 +106,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         )),
         accounts,
         api_keys: Arc::new(ApiKeys::new(config.api_key_per_minute)),
+        media: Arc::new(LocalDir::new(config.media_dir())),
         metrics,
         config: Arc::new(config),
     };

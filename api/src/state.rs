@@ -11,6 +11,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::crypto::FieldCipher;
+use crate::service::catalog::media::MediaStore;
 use crate::telemetry::Metrics;
 
 /// Shared server state; cheap to clone.
@@ -23,5 +24,7 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     pub accounts: Arc<AccountStates>,
     pub api_keys: Arc<ApiKeys>,
+    /// Uploaded product images and their renditions.
+    pub media: Arc<dyn MediaStore>,
     pub metrics: Arc<Metrics>,
 }

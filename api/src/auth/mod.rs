@@ -2,8 +2,8 @@
 //! states (deactivation, revoked tokens) and the resulting `Actor` with its scope.
 
 pub mod account_state;
-pub mod api_key;
 pub mod actor;
+pub mod api_key;
 pub mod password;
 pub mod refresh;
 pub mod throttle;

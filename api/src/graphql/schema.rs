@@ -5,6 +5,7 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, Upload};
 use super::account::{mutation::AccountMutation, query::AccountQuery};
 use super::base::types::IncubationBaseConnection;
 use super::base::{mutation::BaseMutation, query::BaseQuery};
+use super::catalog::{mutation::CatalogMutation, query::CatalogQuery};
 use super::common::extension::ErrorCodes;
 use super::common::scalars::Decimal;
 use super::region::query::RegionQuery;
@@ -15,11 +16,22 @@ use crate::state::AppState;
 
 /// All queries.
 #[derive(MergedObject, Default)]
-pub struct Query(AccountQuery, RegionQuery, BaseQuery, TraineeQuery);
+pub struct Query(
+    AccountQuery,
+    RegionQuery,
+    BaseQuery,
+    TraineeQuery,
+    CatalogQuery,
+);
 
 /// All mutations.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AccountMutation, BaseMutation, TraineeMutation);
+pub struct Mutation(
+    AccountMutation,
+    BaseMutation,
+    TraineeMutation,
+    CatalogMutation,
+);
 
 /// Qihang's GraphQL schema.
 pub type QihangSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod base;
+pub mod catalog;
 pub mod categories;
 pub mod error;
 pub mod page;

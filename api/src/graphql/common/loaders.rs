@@ -9,6 +9,10 @@ use sea_orm::DatabaseConnection;
 use crate::auth::Actor;
 use crate::graphql::account::loaders::{UserBasesLoader, UserLoader};
 use crate::graphql::base::loaders::{BaseLoader, BaseManagersLoader};
+use crate::graphql::catalog::loaders::{
+    PartnerKeysLoader, PartnerLoader, ProducerLoader, ProductImagesLoader, ProductLoader,
+    ProductTagsLoader,
+};
 use crate::graphql::region::loaders::{RegionChildrenLoader, RegionLoader};
 use crate::graphql::trainee::loaders::{
     BaseTraineeCountLoader, BaseTraineesLoader, TraineeLoader, TraineeServicesLoader,
@@ -26,6 +30,12 @@ pub struct Loaders {
     pub trainee_services: DataLoader<TraineeServicesLoader>,
     pub base_trainees: DataLoader<BaseTraineesLoader>,
     pub base_trainee_counts: DataLoader<BaseTraineeCountLoader>,
+    pub products: DataLoader<ProductLoader>,
+    pub product_images: DataLoader<ProductImagesLoader>,
+    pub product_tags: DataLoader<ProductTagsLoader>,
+    pub producers: DataLoader<ProducerLoader>,
+    pub partners: DataLoader<PartnerLoader>,
+    pub partner_keys: DataLoader<PartnerKeysLoader>,
 }
 
 impl Loaders {
@@ -66,6 +76,18 @@ impl Loaders {
                 },
                 delay,
             ),
+            products: loader(
+                ProductLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
+            product_images: loader(ProductImagesLoader(db.clone()), delay),
+            product_tags: loader(ProductTagsLoader(db.clone()), delay),
+            producers: loader(ProducerLoader(db.clone()), delay),
+            partners: loader(PartnerLoader(db.clone()), delay),
+            partner_keys: loader(PartnerKeysLoader(db.clone()), delay),
         }
     }
 }

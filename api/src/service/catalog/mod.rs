@@ -5,75 +5,50 @@
 //! also the other products in their scope ([`managed`]): an ADMIN those of bases in its
 //! region, a BASE_MANAGER those of its bases, a TRAINEE its own. Only those may change them.
 
+pub mod image;
+pub mod media;
 pub mod partner;
 pub mod producer;
 pub mod product;
 pub mod query;
 
-use entity::{ProductStatus, Role, product};
+use entity::ProductStatus;
+use entity::product as row;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use sea_orm::{ColumnTrait, Condition};
 
-use crate::auth::{Actor, RegionScope};
-use crate::service::trainee::bases_in;
+use crate::auth::Actor;
+use crate::service::scope::{Grants, Scope};
 
 /// Highest price accepted, in fen (one hundred million yuan).
 const MAX_PRICE_FEN: i64 = 10_000_000_000;
 
-/// A condition no row meets (the primary key is never null).
-fn nothing() -> Condition {
-    Condition::all().add(product::Column::Id.is_null())
+fn staff_grants(actor: &Actor) -> Grants<'_> {
+    Scope::of(actor)
+        .grants()
+        .staff(row::Column::BaseId)
+        .trainee(|me| row::Column::TraineeId.eq(me))
 }
 
 /// The products `actor` manages (may see in every status and change), as a SQL condition.
 pub fn managed(actor: &Actor) -> Condition {
-    let Actor::User(user) = actor else {
-        return nothing();
-    };
-    match user.role {
-        Role::Admin => match bases_in(&RegionScope::of(user.region_code.as_deref())) {
-            None => Condition::all(),
-            Some(bases) => Condition::all().add(product::Column::BaseId.in_subquery(bases)),
-        },
-        Role::BaseManager => {
-            Condition::all().add(product::Column::BaseId.is_in(user.base_ids.iter().copied()))
-        }
-        Role::Trainee => match user.trainee_id {
-            Some(id) => Condition::all().add(product::Column::TraineeId.eq(id)),
-            None => nothing(),
-        },
-        Role::Instructor | Role::Partner => nothing(),
-    }
+    staff_grants(actor).condition()
 }
 
 /// The products `actor` may see: PUBLISHED ones and those it manages. With `withdrawn`
 /// (a sync by `updatedSince`) also archived products that were once published, so that a
 /// partner's copy of the catalog can drop them.
 pub fn visible(actor: &Actor, withdrawn: bool) -> Condition {
-    let mut public = Condition::any().add(product::Column::Status.eq(ProductStatus::Published));
+    let mut public = Condition::any().add(row::Column::Status.eq(ProductStatus::Published));
     if withdrawn {
         public = public.add(
             Condition::all()
-                .add(product::Column::Status.eq(ProductStatus::Archived))
-                .add(product::Column::PublishedAt.is_not_null()),
+                .add(row::Column::Status.eq(ProductStatus::Archived))
+                .add(row::Column::PublishedAt.is_not_null()),
         );
     }
-    match managed_or_none(actor) {
-        Some(managed) => Condition::any().add(public).add(managed),
-        None => public,
-    }
-}
-
-/// [`managed`] for staff who manage something; None for everyone else, so their condition
-/// stays a plain status test that the catalog indexes serve.
-fn managed_or_none(actor: &Actor) -> Option<Condition> {
-    match actor {
-        Actor::User(user) if matches!(user.role, Role::Admin | Role::BaseManager | Role::Trainee) => {
-            Some(managed(actor))
-        }
-        _ => None,
-    }
+    staff_grants(actor).everyone(public).condition()
 }
 
 /// A price in yuan as fen: None when it has more than 2 decimals, is negative or too big.

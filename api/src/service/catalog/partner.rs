@@ -123,7 +123,10 @@ pub fn may_see_keys(actor: &Actor, model: &partner::Model) -> bool {
         return false;
     };
     match user.role {
-        Role::Admin => match (&model.region_code, RegionScope::of(user.region_code.as_deref())) {
+        Role::Admin => match (
+            &model.region_code,
+            RegionScope::of(user.region_code.as_deref()),
+        ) {
             (_, RegionScope::Nationwide) => true,
             (Some(code), scope) => scope.contains(code),
             (None, _) => false,
@@ -199,7 +202,11 @@ pub async fn create_key(
 /// Revokes a key of a partner the calling ADMIN manages; it stops working at once. True
 /// when this call revoked it, false when it was already revoked. A key out of scope is
 /// `NOT_FOUND`.
-pub async fn revoke_key(db: &DatabaseConnection, actor: &Actor, key_id: Uuid) -> ServiceResult<bool> {
+pub async fn revoke_key(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    key_id: Uuid,
+) -> ServiceResult<bool> {
     let scope = admin_scope(actor)?;
     let txn = begin_write(db).await?;
     let Some(key) = api_key::Entity::find_by_id(key_id).one(&txn).await? else {
