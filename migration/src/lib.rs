@@ -9,6 +9,7 @@ mod m20261122_000003_base;
 mod m20261122_000004_trainee;
 mod m20261122_000005_reveal_log_append_only;
 mod m20261123_000001_account_controls;
+mod m20261123_000004_trainee_sorting_and_category_lists;
 mod m20261123_000008_catalog;
 
 /// Every migration, oldest first.
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_trainee::Migration),
             Box::new(m20261122_000005_reveal_log_append_only::Migration),
             Box::new(m20261123_000001_account_controls::Migration),
+            Box::new(m20261123_000004_trainee_sorting_and_category_lists::Migration),
             Box::new(m20261123_000008_catalog::Migration),
         ]
     }

@@ -5,9 +5,12 @@
 mod account;
 mod base;
 mod catalog;
+mod ids;
+mod paging;
 mod region;
 mod schema;
 mod support;
 mod trainee;
 mod trainee_import;
 mod transport;
+mod write;

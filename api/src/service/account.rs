@@ -10,12 +10,13 @@ use entity::{Role, base, refresh_token, region, trainee, user, user_base};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, SqlErr,
+    EntityTrait, QueryFilter,
 };
 use uuid::Uuid;
 
 use super::scope::Scope;
-use super::{Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate};
+use super::write::write;
+use super::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
 use crate::auth::account_state::AccountStates;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
@@ -83,9 +84,9 @@ pub async fn login(
     };
     auth.throttle.clear(db, &login).await?;
     let ttl = chrono::Duration::from_std(auth.refresh_ttl).map_err(AppError::internal)?;
-    let txn = begin_write(db).await?;
-    let session = open_session(&txn, auth, user, Uuid::now_v7(), now() + ttl).await?;
-    txn.commit().await?;
+    let session = write(db)
+        .run(async |txn| open_session(txn, auth, user, Uuid::now_v7(), now() + ttl).await)
+        .await?;
     auth.accounts.remember(&session.user).await;
     Ok(session)
 }
@@ -100,46 +101,59 @@ pub async fn refresh(
     if !refresh::looks_valid(token) {
         return Err(AppError::Unauthenticated.into());
     }
-    let txn = begin_write(db).await?;
-    let Some(stored) = refresh_token::Entity::find()
-        .filter(refresh_token::Column::TokenHash.eq(refresh::hash(token)))
-        .one(&txn)
-        .await?
-    else {
-        return Err(AppError::Unauthenticated.into());
-    };
-    let now = now();
-    if stored.used_at.is_some() || stored.revoked_at.is_some() {
-        revoke_family(&txn, stored.family_id).await?;
-        // The revocation must stick although the request fails.
-        txn.commit().await?;
-        tracing::warn!(user_id = %stored.user_id, family = %stored.family_id, "refresh token reused; family revoked");
-        return Err(AppError::Unauthenticated.into());
-    }
-    if stored.expires_at <= now {
-        return Err(AppError::Unauthenticated.into());
-    }
-    // Conditional update: of two concurrent uses only one can succeed.
-    let claimed = refresh_token::Entity::update_many()
-        .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
-        .filter(refresh_token::Column::Id.eq(stored.id))
-        .filter(refresh_token::Column::UsedAt.is_null())
-        .exec(&txn)
+    // A reused token's family is revoked and the revocation committed, although the request
+    // fails: the work returns the reused token as its (successful) outcome.
+    let outcome = write(db)
+        .run(async |txn| {
+            let Some(stored) = refresh_token::Entity::find()
+                .filter(refresh_token::Column::TokenHash.eq(refresh::hash(token)))
+                .one(txn)
+                .await?
+            else {
+                return Err(AppError::Unauthenticated.into());
+            };
+            let now = now();
+            if stored.used_at.is_some() || stored.revoked_at.is_some() {
+                revoke_family(txn, stored.family_id).await?;
+                return Ok(Err(stored));
+            }
+            if stored.expires_at <= now {
+                return Err(AppError::Unauthenticated.into());
+            }
+            // Conditional update: of two concurrent uses only one can succeed.
+            let claimed = refresh_token::Entity::update_many()
+                .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
+                .filter(refresh_token::Column::Id.eq(stored.id))
+                .filter(refresh_token::Column::UsedAt.is_null())
+                .exec(txn)
+                .await?;
+            if claimed.rows_affected != 1 {
+                return Err(AppError::Unauthenticated.into());
+            }
+            let Some(user) = user::Entity::find_by_id(stored.user_id)
+                .one(txn)
+                .await?
+                .filter(|u| u.active)
+            else {
+                return Err(AppError::Unauthenticated.into());
+            };
+            // The new token keeps the family's expiry: a session ends a fixed time after its
+            // login, however often it is refreshed.
+            let expires_at = stored.expires_at;
+            Ok(Ok(open_session(
+                txn,
+                auth,
+                user,
+                stored.family_id,
+                expires_at,
+            )
+            .await?))
+        })
         .await?;
-    if claimed.rows_affected != 1 {
-        return Err(AppError::Unauthenticated.into());
-    }
-    let Some(user) = user::Entity::find_by_id(stored.user_id)
-        .one(&txn)
-        .await?
-        .filter(|u| u.active)
-    else {
-        return Err(AppError::Unauthenticated.into());
-    };
-    // The new token keeps the family's expiry: a session ends a fixed time after its login,
-    // however often it is refreshed.
-    let session = open_session(&txn, auth, user, stored.family_id, stored.expires_at).await?;
-    txn.commit().await?;
+    let session = outcome.map_err(|reused| {
+        tracing::warn!(user_id = %reused.user_id, family = %reused.family_id, "refresh token reused; family revoked");
+        super::ServiceError::from(AppError::Unauthenticated)
+    })?;
     auth.accounts.remember(&session.user).await;
     Ok(session)
 }
@@ -149,17 +163,18 @@ pub async fn logout(db: &DatabaseConnection, token: &str) -> ServiceResult<bool>
     if !refresh::looks_valid(token) {
         return Ok(false);
     }
-    let txn = begin_write(db).await?;
-    let found = refresh_token::Entity::find()
-        .filter(refresh_token::Column::TokenHash.eq(refresh::hash(token)))
-        .one(&txn)
-        .await?;
-    let ended = match found {
-        Some(stored) => revoke_family(&txn, stored.family_id).await? > 0,
-        None => false,
-    };
-    txn.commit().await?;
-    Ok(ended)
+    write(db)
+        .run(async |txn| {
+            let found = refresh_token::Entity::find()
+                .filter(refresh_token::Column::TokenHash.eq(refresh::hash(token)))
+                .one(txn)
+                .await?;
+            Ok(match found {
+                Some(stored) => revoke_family(txn, stored.family_id).await? > 0,
+                None => false,
+            })
+        })
+        .await
 }
 
 async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid) -> Result<u64, sea_orm::DbErr> {
@@ -368,10 +383,79 @@ async fn create_in_scope(
         .map(str::trim)
         .filter(|c| !c.is_empty());
 
-    let txn = begin_write(db).await?;
+    // Hashing is slow: done before the transaction, and only for an input worth saving.
+    let password_hash = if problems.is_empty() {
+        Some(password::hash(input.password.clone()).await?)
+    } else {
+        None
+    };
+
+    write(db)
+        .duplicate(user::Column::Login, "login", "登录名已被使用")
+        .duplicate(user::Column::TraineeId, "traineeId", "该学员已有账号")
+        .duplicate(user_base::Column::BaseId, "baseIds", "基地重复")
+        .run(async |txn| {
+            check_links(txn, scope, &input, region_code, &mut problems).await?;
+            problems.into_result()?;
+            let (Some(display_name), Some(password_hash)) = (display_name, password_hash) else {
+                return Err(
+                    AppError::internal(anyhow::anyhow!("validated user input incomplete")).into(),
+                );
+            };
+            let now = now();
+            let id = Uuid::now_v7();
+            let created = user::ActiveModel {
+                id: Set(id),
+                login: Set(login),
+                password_hash: Set(password_hash),
+                display_name: Set(display_name),
+                role: Set(input.role),
+                region_code: Set(region_code.map(str::to_owned)),
+                partner_id: Set(if input.role == Role::Partner {
+                    input.partner_id
+                } else {
+                    None
+                }),
+                trainee_id: Set(if input.role == Role::Trainee {
+                    input.trainee_id
+                } else {
+                    None
+                }),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+                active: Set(true),
+                token_generation: Set(0),
+            }
+            .insert(txn)
+            .await?;
+            if matches!(input.role, Role::BaseManager | Role::Instructor) {
+                user_base::Entity::insert_many(input.base_ids.iter().map(|base_id| {
+                    user_base::ActiveModel {
+                        user_id: Set(id),
+                        base_id: Set(*base_id),
+                    }
+                }))
+                .exec(txn)
+                .await?;
+            }
+            Ok(created)
+        })
+        .await
+}
+
+/// Checks what a new account refers to: its region, bases or trainee must exist and lie in
+/// the caller's region (`FORBIDDEN` when they exist elsewhere).
+async fn check_links(
+    txn: &impl ConnectionTrait,
+    scope: &RegionScope,
+    input: &NewUser,
+    region_code: Option<&str>,
+    problems: &mut Problems,
+) -> ServiceResult<()> {
     if let Some(code) = region_code {
         if region::Entity::find_by_id(code.to_owned())
-            .one(&txn)
+            .one(txn)
             .await?
             .is_none()
         {
@@ -391,7 +475,7 @@ async fn create_in_scope(
             }
             let bases = base::Entity::find()
                 .filter(base::Column::Id.is_in(input.base_ids.iter().copied()))
-                .all(&txn)
+                .all(txn)
                 .await?;
             for (index, id) in input.base_ids.iter().enumerate() {
                 match bases.iter().find(|b| b.id == *id) {
@@ -410,8 +494,8 @@ async fn create_in_scope(
         Role::Trainee => match input.trainee_id {
             None => problems.add("traineeId", UserErrorCode::Required, "须指定学员"),
             Some(trainee_id) => {
-                let at_base = match trainee::Entity::find_by_id(trainee_id).one(&txn).await? {
-                    Some(t) => base::Entity::find_by_id(t.base_id).one(&txn).await?,
+                let at_base = match trainee::Entity::find_by_id(trainee_id).one(txn).await? {
+                    Some(t) => base::Entity::find_by_id(t.base_id).one(txn).await?,
                     None => None,
                 };
                 // A trainee outside the caller's region looks absent.
@@ -419,7 +503,7 @@ async fn create_in_scope(
                     problems.add("traineeId", UserErrorCode::NotFound, "学员不存在");
                 } else if user::Entity::find()
                     .filter(user::Column::TraineeId.eq(trainee_id))
-                    .one(&txn)
+                    .one(txn)
                     .await?
                     .is_some()
                 {
@@ -429,65 +513,12 @@ async fn create_in_scope(
         },
         Role::Partner => {
             if let Some(problem) =
-                super::catalog::partner::check_for_account(&txn, scope, input.partner_id).await?
+                super::catalog::partner::check_for_account(txn, scope, input.partner_id).await?
             {
                 problems.push(problem);
             }
         }
         Role::Admin => {}
     }
-    problems.into_result()?;
-    let Some(display_name) = display_name else {
-        return Err(
-            AppError::internal(anyhow::anyhow!("display name validated but missing")).into(),
-        );
-    };
-
-    let now = now();
-    let id = Uuid::now_v7();
-    let password_hash = password::hash(input.password).await?;
-    let model = user::ActiveModel {
-        id: Set(id),
-        login: Set(login),
-        password_hash: Set(password_hash),
-        display_name: Set(display_name),
-        role: Set(input.role),
-        region_code: Set(region_code.map(str::to_owned)),
-        partner_id: Set(if input.role == Role::Partner {
-            input.partner_id
-        } else {
-            None
-        }),
-        trainee_id: Set(if input.role == Role::Trainee {
-            input.trainee_id
-        } else {
-            None
-        }),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        active: Set(true),
-        token_generation: Set(0),
-    };
-    let created = match model.insert(&txn).await {
-        Ok(created) => created,
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(
-                UserError::input("login", UserErrorCode::Duplicate, "登录名已被使用").into(),
-            );
-        }
-        Err(err) => return Err(err.into()),
-    };
-    if matches!(input.role, Role::BaseManager | Role::Instructor) {
-        user_base::Entity::insert_many(input.base_ids.iter().map(|base_id| {
-            user_base::ActiveModel {
-                user_id: Set(id),
-                base_id: Set(*base_id),
-            }
-        }))
-        .exec(&txn)
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(created)
+    Ok(())
 }

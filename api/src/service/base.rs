@@ -12,9 +12,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::categories;
-use super::page::{self, Page, PageArgs};
+use super::page::{self, Order, Page, PageArgs};
 use super::scope::{Scope, in_region};
-use super::{Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate};
+use super::write::write;
+use super::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
 use crate::auth::{Actor, RegionScope};
 use crate::error::AppError;
 
@@ -59,9 +60,10 @@ fn filtered(filter: &BaseFilter) -> Select<base::Entity> {
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: &BaseFilter,
-    args: PageArgs,
+    args: &PageArgs,
 ) -> ServiceResult<Page<base::Model>> {
-    Ok(page::fetch(db, filtered(filter), base::Column::Id, args).await?)
+    let order = Order::by_id(base::Column::Id);
+    Ok(page::fetch(db, filtered(filter), &order, args).await?)
 }
 
 /// How many bases match the filter.
@@ -172,42 +174,46 @@ pub async fn create(
         );
     }
 
-    let txn = begin_write(db).await?;
-    let region_code = input.region_code.trim().to_owned();
-    match region::Entity::find_by_id(region_code.clone())
-        .one(&txn)
-        .await?
-    {
-        None => problems.add("regionCode", UserErrorCode::NotFound, "地区不存在"),
-        Some(_) if !region.contains(&region_code) => return Err(AppError::Forbidden.into()),
-        Some(_) => {}
-    }
-    problems.into_result()?;
-    let (Some(name), Some(address), Some(operator), Some(contact_phone)) =
-        (name, address, operator, contact_phone)
-    else {
-        return Err(AppError::internal(anyhow::anyhow!("validated base input incomplete")).into());
-    };
-    let now = now();
-    let created = base::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        name: Set(name),
-        region_code: Set(region_code),
-        address: Set(address),
-        operator: Set(operator),
-        status: Set(input.status.unwrap_or(BaseStatus::Active)),
-        established_on: Set(input.established_on),
-        capacity: Set(input.capacity),
-        contact_phone: Set(contact_phone),
-        focus_areas: Set(categories::encode(&input.focus_areas)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(created)
+    write(db)
+        .run(async |txn| {
+            let region_code = input.region_code.trim().to_owned();
+            match region::Entity::find_by_id(region_code.clone())
+                .one(txn)
+                .await?
+            {
+                None => problems.add("regionCode", UserErrorCode::NotFound, "地区不存在"),
+                Some(_) if !region.contains(&region_code) => return Err(AppError::Forbidden.into()),
+                Some(_) => {}
+            }
+            problems.into_result()?;
+            let (Some(name), Some(address), Some(operator), Some(contact_phone)) =
+                (name, address, operator, contact_phone)
+            else {
+                return Err(
+                    AppError::internal(anyhow::anyhow!("validated base input incomplete")).into(),
+                );
+            };
+            let now = now();
+            let created = base::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                name: Set(name),
+                region_code: Set(region_code),
+                address: Set(address),
+                operator: Set(operator),
+                status: Set(input.status.unwrap_or(BaseStatus::Active)),
+                established_on: Set(input.established_on),
+                capacity: Set(input.capacity),
+                contact_phone: Set(contact_phone),
+                focus_areas: Set(categories::encode(&input.focus_areas)),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+            }
+            .insert(txn)
+            .await?;
+            Ok(created)
+        })
+        .await
 }
 
 /// Updates a base the caller governs, if nobody changed it since `version` was read
@@ -219,84 +225,92 @@ pub async fn update(
 ) -> ServiceResult<base::Model> {
     let scope = Scope::of(actor);
     scope.admin()?;
-    let txn = begin_write(db).await?;
-    let existing = base::Entity::find_by_id(input.id)
-        .filter(scope.governed_regions(base::Column::RegionCode))
-        .one(&txn)
-        .await?;
-    let Some(existing) = existing else {
-        return Err(UserError::input("id", UserErrorCode::NotFound, "基地不存在").into());
-    };
-    if existing.version != input.version {
-        return Err(UserError::input(
-            "version",
-            UserErrorCode::StaleVersion,
-            "基地已被他人修改，请刷新后重试",
-        )
-        .into());
-    }
-
-    let mut problems = Problems::default();
-    let mut model: base::ActiveModel = existing.clone().into();
-    if let Some(name) = input.name.as_deref()
-        && let Some(name) = validate::text(&mut problems, "name", name, 1, 100)
-    {
-        model.name = Set(name);
-    }
-    if input.address.is_some()
-        && let Some(address) =
-            validate::optional_text(&mut problems, "address", input.address.as_deref(), 200)
-    {
-        model.address = Set(address);
-    }
-    if input.operator.is_some()
-        && let Some(operator) =
-            validate::optional_text(&mut problems, "operator", input.operator.as_deref(), 100)
-    {
-        model.operator = Set(operator);
-    }
-    match input.contact_phone.as_deref().map(str::trim) {
-        None => {}
-        Some("") => model.contact_phone = Set(None),
-        Some(phone) => {
-            if let Some(phone) = validate::contact_phone(&mut problems, "contactPhone", phone) {
-                model.contact_phone = Set(Some(phone));
+    write(db)
+        .run(async |txn| {
+            let existing = base::Entity::find_by_id(input.id)
+                .filter(scope.governed_regions(base::Column::RegionCode))
+                .one(txn)
+                .await?;
+            let Some(existing) = existing else {
+                return Err(UserError::input("id", UserErrorCode::NotFound, "基地不存在").into());
+            };
+            if existing.version != input.version {
+                return Err(UserError::input(
+                    "version",
+                    UserErrorCode::StaleVersion,
+                    "基地已被他人修改，请刷新后重试",
+                )
+                .into());
             }
-        }
-    }
-    check_capacity(&mut problems, input.capacity);
-    if input.capacity.is_some() {
-        model.capacity = Set(input.capacity);
-    }
-    if let Some(status) = input.status {
-        model.status = Set(status);
-    }
-    if let Some(areas) = &input.focus_areas {
-        model.focus_areas = Set(categories::encode(areas));
-    }
-    problems.into_result()?;
-    model.updated_at = Set(now());
-    model.version = Set(existing.version + 1);
 
-    // The version condition makes a concurrent writer's update lose rather than overwrite.
-    let result = base::Entity::update_many()
-        .set(model)
-        .filter(base::Column::Id.eq(input.id))
-        .filter(base::Column::Version.eq(input.version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(UserError::input(
-            "version",
-            UserErrorCode::StaleVersion,
-            "基地已被他人修改，请刷新后重试",
-        )
-        .into());
-    }
-    let updated = base::Entity::find_by_id(input.id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    txn.commit().await?;
-    Ok(updated)
+            let mut problems = Problems::default();
+            let mut model: base::ActiveModel = existing.clone().into();
+            if let Some(name) = input.name.as_deref()
+                && let Some(name) = validate::text(&mut problems, "name", name, 1, 100)
+            {
+                model.name = Set(name);
+            }
+            if input.address.is_some()
+                && let Some(address) =
+                    validate::optional_text(&mut problems, "address", input.address.as_deref(), 200)
+            {
+                model.address = Set(address);
+            }
+            if input.operator.is_some()
+                && let Some(operator) = validate::optional_text(
+                    &mut problems,
+                    "operator",
+                    input.operator.as_deref(),
+                    100,
+                )
+            {
+                model.operator = Set(operator);
+            }
+            match input.contact_phone.as_deref().map(str::trim) {
+                None => {}
+                Some("") => model.contact_phone = Set(None),
+                Some(phone) => {
+                    if let Some(phone) =
+                        validate::contact_phone(&mut problems, "contactPhone", phone)
+                    {
+                        model.contact_phone = Set(Some(phone));
+                    }
+                }
+            }
+            check_capacity(&mut problems, input.capacity);
+            if input.capacity.is_some() {
+                model.capacity = Set(input.capacity);
+            }
+            if let Some(status) = input.status {
+                model.status = Set(status);
+            }
+            if let Some(areas) = &input.focus_areas {
+                model.focus_areas = Set(categories::encode(areas));
+            }
+            problems.into_result()?;
+            model.updated_at = Set(now());
+            model.version = Set(existing.version + 1);
+
+            // The version condition makes a concurrent writer's update lose rather than overwrite.
+            let result = base::Entity::update_many()
+                .set(model)
+                .filter(base::Column::Id.eq(input.id))
+                .filter(base::Column::Version.eq(input.version))
+                .exec(txn)
+                .await?;
+            if result.rows_affected != 1 {
+                return Err(UserError::input(
+                    "version",
+                    UserErrorCode::StaleVersion,
+                    "基地已被他人修改，请刷新后重试",
+                )
+                .into());
+            }
+            let updated = base::Entity::find_by_id(input.id)
+                .one(txn)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(updated)
+        })
+        .await
 }

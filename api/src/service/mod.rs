@@ -11,6 +11,7 @@ pub mod region;
 pub mod scope;
 pub mod trainee;
 pub mod validate;
+pub mod write;
 
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions,
@@ -19,7 +20,7 @@ use sea_orm::{
 
 pub use error::{Problems, ServiceError, ServiceResult, UserError, UserErrorCode};
 
-/// Starts a mutation's transaction. On SQLite it takes the write lock at `BEGIN IMMEDIATE`:
+/// Starts a write transaction; mutations use [`write::write`], which builds on it. On SQLite it takes the write lock at `BEGIN IMMEDIATE`:
 /// a deferred transaction that reads first and writes later fails with `SQLITE_BUSY` when
 /// another writer got in between, whereas an immediate one waits for the busy timeout.
 /// PostgreSQL ignores the mode.

@@ -1,22 +1,152 @@
-//! Keyset pagination over UUIDv7 keys. UUIDv7 is time-ordered, so ordering by id is
-//! ordering by creation, and page 10,000 costs what page 1 costs.
+//! Keyset pagination over `(sort key, id)`: page 10,000 costs what page 1 costs, ties in the
+//! sort key are broken by the id, and a page may be read forwards (`first`/`after`) or
+//! backwards (`last`/`before`) in either sort direction. Cursors are typed: they name the sort
+//! they came from, and a cursor of another sort is `BAD_USER_INPUT`.
+//!
+//! ```ignore
+//! let order = Order::by("name", trainee::Column::Name, trainee::Column::Id).direction(Direction::Desc);
+//! let page = page::fetch(db, select, &order, &args).await?;   // one page
+//! let cursor = order.cursor(&page.items[0]);                  // what the edge carries
+//! ```
+//!
+//! [`fetch_per_parent`] pages a nested connection for many parents in one statement.
 
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+mod per_parent;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sea_orm::sea_query::{
+    Condition, Expr, ExprTrait, NullOrdering, Order as SqlOrder, SelectStatement, Value,
 };
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, ModelTrait, PaginatorTrait,
+    QueryTrait, Select,
+};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// Which page to fetch: `limit` rows after (or before) a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageArgs {
-    /// The first `limit` rows with a key above `after`.
-    Forward { limit: u64, after: Option<Uuid> },
-    /// The last `limit` rows with a key below `before`.
-    Backward { limit: u64, before: Option<Uuid> },
+pub use per_parent::{count_per_parent, fetch_per_parent, per_parent_statement};
+
+use crate::error::AppError;
+
+/// The value of a sort key, as a cursor carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Key {
+    /// The row's sort key is NULL (nulls sort after every value).
+    Null,
+    Text(String),
+    Int(i64),
+    Time(chrono::DateTime<chrono::Utc>),
+    Date(chrono::NaiveDate),
 }
 
-/// One page of rows in ascending key order.
+impl Key {
+    /// The key of a column value; None for a type keys do not support.
+    fn of(value: Value) -> Option<Key> {
+        Some(match value {
+            Value::String(v) => v.map_or(Key::Null, Key::Text),
+            Value::TinyInt(v) => v.map_or(Key::Null, |n| Key::Int(n.into())),
+            Value::SmallInt(v) => v.map_or(Key::Null, |n| Key::Int(n.into())),
+            Value::Int(v) => v.map_or(Key::Null, |n| Key::Int(n.into())),
+            Value::BigInt(v) => v.map_or(Key::Null, Key::Int),
+            Value::ChronoDateTimeUtc(v) => v.map_or(Key::Null, Key::Time),
+            Value::ChronoDate(v) => v.map_or(Key::Null, Key::Date),
+            _ => return None,
+        })
+    }
+
+    fn value(&self) -> Value {
+        match self {
+            Key::Null => Value::String(None),
+            Key::Text(s) => s.clone().into(),
+            Key::Int(n) => (*n).into(),
+            Key::Time(t) => (*t).into(),
+            Key::Date(d) => (*d).into(),
+        }
+    }
+}
+
+/// A position in a sorted list: the sort it belongs to, the row's sort key and its id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Cursor {
+    /// Name of the sort, e.g. "name"; "id" for the default order by id.
+    #[serde(rename = "s")]
+    pub sort: String,
+    /// The sort key; None when sorting by id alone.
+    #[serde(rename = "k", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<Key>,
+    #[serde(rename = "i")]
+    pub id: Uuid,
+}
+
+/// Version 1 cursors held only a UUID (the order by id); they stay valid.
+const CURSOR_V1: &str = "k1:";
+/// Version 2 cursors hold a JSON [`Cursor`].
+const CURSOR_V2: &str = "c2:";
+/// The name of the default sort, by id (creation order for UUIDv7 keys).
+pub const BY_ID: &str = "id";
+
+impl Cursor {
+    /// The opaque string a client sees.
+    pub fn encode(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        URL_SAFE_NO_PAD.encode(format!("{CURSOR_V2}{json}"))
+    }
+
+    /// Reads a cursor made by [`Cursor::encode`] (or a version 1 cursor).
+    pub fn decode(text: &str) -> Result<Cursor, AppError> {
+        let invalid = || AppError::BadUserInput("无效的游标（cursor）".to_owned());
+        let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| invalid())?;
+        let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+        if let Some(id) = text.strip_prefix(CURSOR_V1) {
+            let id = Uuid::try_parse(id).map_err(|_| invalid())?;
+            return Ok(Cursor::from(id));
+        }
+        let json = text.strip_prefix(CURSOR_V2).ok_or_else(invalid)?;
+        serde_json::from_str(json).map_err(|_| invalid())
+    }
+}
+
+/// A cursor in the default order by id.
+impl From<Uuid> for Cursor {
+    fn from(id: Uuid) -> Self {
+        Cursor {
+            sort: BY_ID.to_owned(),
+            key: None,
+            id,
+        }
+    }
+}
+
+/// Which page to fetch: `limit` rows after (or before) a cursor.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PageArgs {
+    /// The first `limit` rows after `after`.
+    Forward { limit: u64, after: Option<Cursor> },
+    /// The last `limit` rows before `before`.
+    Backward { limit: u64, before: Option<Cursor> },
+}
+
+impl PageArgs {
+    fn limit(&self) -> u64 {
+        match self {
+            PageArgs::Forward { limit, .. } | PageArgs::Backward { limit, .. } => *limit,
+        }
+    }
+
+    fn cursor(&self) -> Option<&Cursor> {
+        match self {
+            PageArgs::Forward { after, .. } => after.as_ref(),
+            PageArgs::Backward { before, .. } => before.as_ref(),
+        }
+    }
+
+    fn forward(&self) -> bool {
+        matches!(self, PageArgs::Forward { .. })
+    }
+}
+
+/// One page of rows in the list's order.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
     pub items: Vec<T>,
@@ -24,49 +154,214 @@ pub struct Page<T> {
     pub has_next: bool,
 }
 
-/// Fetches one page of `select` (already filtered and scoped) ordered by `key`. One extra
-/// row is read to learn whether there is more in the direction of travel.
+impl<T> Page<T> {
+    /// A page with no rows (e.g. for a parent without children).
+    pub fn empty(args: &PageArgs) -> Self {
+        Page {
+            items: Vec::new(),
+            has_previous: args.forward() && args.cursor().is_some(),
+            has_next: !args.forward() && args.cursor().is_some(),
+        }
+    }
+
+    /// Builds a page from rows read in scan order, one more than `limit` if there are more.
+    fn from_scan(mut items: Vec<T>, args: &PageArgs) -> Self {
+        let limit = usize::try_from(args.limit()).unwrap_or(usize::MAX);
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let from_cursor = args.cursor().is_some();
+        if args.forward() {
+            Page {
+                items,
+                has_previous: from_cursor,
+                has_next: more,
+            }
+        } else {
+            items.reverse();
+            Page {
+                items,
+                has_previous: more,
+                has_next: from_cursor,
+            }
+        }
+    }
+}
+
+/// Sort direction of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Direction {
+    #[default]
+    Asc,
+    Desc,
+}
+
+/// How a list is sorted: by a column (ties broken by id) or by id alone, in a direction.
+#[derive(Debug, Clone, Copy)]
+pub struct Order<E: EntityTrait> {
+    name: &'static str,
+    key: Option<E::Column>,
+    id: E::Column,
+    direction: Direction,
+}
+
+impl<E: EntityTrait> Order<E> {
+    /// By id: creation order for UUIDv7 keys. Its cursors are those of version 1 too.
+    pub fn by_id(id: E::Column) -> Self {
+        Order {
+            name: BY_ID,
+            key: None,
+            id,
+            direction: Direction::Asc,
+        }
+    }
+
+    /// By `key`, then `id`. `name` goes into cursors, so a cursor of one sort is refused by
+    /// another. A nullable key sorts its NULLs after every value.
+    pub fn by(name: &'static str, key: E::Column, id: E::Column) -> Self {
+        Order {
+            name,
+            key: Some(key),
+            id,
+            direction: Direction::Asc,
+        }
+    }
+
+    /// The same sort in `direction`.
+    pub fn direction(mut self, direction: Direction) -> Self {
+        self.direction = direction;
+        self
+    }
+
+    /// The cursor of a row in this order.
+    pub fn cursor(&self, model: &E::Model) -> Cursor
+    where
+        E::Model: ModelTrait<Entity = E>,
+    {
+        let id = match model.get(self.id) {
+            Value::Uuid(Some(id)) => id,
+            _ => Uuid::nil(),
+        };
+        Cursor {
+            sort: self.name.to_owned(),
+            key: self.key.map(|k| Key::of(model.get(k)).unwrap_or(Key::Null)),
+            id,
+        }
+    }
+
+    /// Refuses a cursor made by another sort (or one without the key this sort needs).
+    fn check(&self, cursor: &Cursor) -> Result<(), AppError> {
+        let fits = cursor.sort == self.name && cursor.key.is_some() == self.key.is_some();
+        if fits {
+            Ok(())
+        } else {
+            Err(AppError::BadUserInput(
+                "游标（cursor）不属于当前排序，请从第一页重新开始".to_owned(),
+            ))
+        }
+    }
+
+    fn nullable(&self) -> bool {
+        self.key.is_some_and(|k| k.def().is_null())
+    }
+
+    /// Whether the rows are read in ascending order (forwards ascending or backwards
+    /// descending; a backward page is read in reverse and turned around).
+    fn ascending(&self, args: &PageArgs) -> bool {
+        (self.direction == Direction::Asc) == args.forward()
+    }
+
+    /// Rows strictly beyond `cursor` in the reading order. The `(key, id)` row-value
+    /// comparison is a range on a `(key, id)` index on both databases.
+    fn beyond(&self, cursor: &Cursor, ascending: bool) -> Condition {
+        let id_col = Expr::col(self.id.as_column_ref());
+        let id = Expr::val(cursor.id);
+        let Some(key_col) = self.key.map(|k| Expr::col(k.as_column_ref())) else {
+            return Condition::all().add(if ascending {
+                id_col.gt(id)
+            } else {
+                id_col.lt(id)
+            });
+        };
+        match (cursor.key.as_ref(), ascending) {
+            (Some(Key::Null) | None, true) => {
+                Condition::all().add(key_col.is_null()).add(id_col.gt(id))
+            }
+            (Some(Key::Null) | None, false) => Condition::any()
+                .add(
+                    Condition::all()
+                        .add(key_col.clone().is_null())
+                        .add(id_col.lt(id)),
+                )
+                .add(key_col.is_not_null()),
+            (Some(key), true) => {
+                let pair = Expr::tuple([key_col.clone(), id_col]);
+                let after = pair.gt(Expr::tuple([Expr::val(key.value()), id]));
+                if self.nullable() {
+                    Condition::any().add(after).add(key_col.is_null())
+                } else {
+                    Condition::all().add(after)
+                }
+            }
+            (Some(key), false) => {
+                let pair = Expr::tuple([key_col, id_col]);
+                Condition::all().add(pair.lt(Expr::tuple([Expr::val(key.value()), id])))
+            }
+        }
+    }
+
+    /// Adds the cursor condition, the order and the limit (one extra row) to a query.
+    fn apply(&self, query: &mut SelectStatement, args: &PageArgs) -> Result<(), AppError> {
+        let ascending = self.ascending(args);
+        if let Some(cursor) = args.cursor() {
+            self.check(cursor)?;
+            query.cond_where(self.beyond(cursor, ascending));
+        }
+        for (column, order, nulls) in self.sort_terms(ascending) {
+            let column = Expr::col(column.as_column_ref());
+            match nulls {
+                Some(nulls) => query.order_by_expr_with_nulls(column, order, nulls),
+                None => query.order_by_expr(column, order),
+            };
+        }
+        query.limit(args.limit() + 1);
+        Ok(())
+    }
+
+    /// The ORDER BY terms of the reading order. NULLS FIRST/LAST is written only for a
+    /// nullable key: on a NOT NULL key it would keep SQLite from reading the index in order.
+    fn sort_terms(&self, ascending: bool) -> Vec<(E::Column, SqlOrder, Option<NullOrdering>)> {
+        let (order, nulls) = if ascending {
+            (SqlOrder::Asc, NullOrdering::Last)
+        } else {
+            (SqlOrder::Desc, NullOrdering::First)
+        };
+        let mut terms = Vec::with_capacity(2);
+        if let Some(key) = self.key {
+            terms.push((key, order.clone(), self.nullable().then_some(nulls)));
+        }
+        terms.push((self.id, order, None));
+        terms
+    }
+}
+
+/// Fetches one page of `select` (already filtered and scoped) in `order`. One extra row is
+/// read to learn whether there is more in the direction of travel.
 pub async fn fetch<E, C>(
     db: &C,
     select: Select<E>,
-    key: E::Column,
-    args: PageArgs,
-) -> Result<Page<E::Model>, DbErr>
+    order: &Order<E>,
+    args: &PageArgs,
+) -> Result<Page<E::Model>, AppError>
 where
     E: EntityTrait,
+    E::Model: FromQueryResult + ModelTrait<Entity = E>,
     C: ConnectionTrait,
 {
-    match args {
-        PageArgs::Forward { limit, after } => {
-            let mut select = select.order_by_asc(key).limit(limit + 1);
-            if let Some(after) = after {
-                select = select.filter(key.gt(after));
-            }
-            let mut items = select.all(db).await?;
-            let has_next = items.len() as u64 > limit;
-            items.truncate(limit as usize);
-            Ok(Page {
-                items,
-                has_previous: after.is_some(),
-                has_next,
-            })
-        }
-        PageArgs::Backward { limit, before } => {
-            let mut select = select.order_by_desc(key).limit(limit + 1);
-            if let Some(before) = before {
-                select = select.filter(key.lt(before));
-            }
-            let mut items = select.all(db).await?;
-            let has_previous = items.len() as u64 > limit;
-            items.truncate(limit as usize);
-            items.reverse();
-            Ok(Page {
-                items,
-                has_previous,
-                has_next: before.is_some(),
-            })
-        }
-    }
+    let mut query = select.into_query();
+    order.apply(&mut query, args)?;
+    let statement = db.get_database_backend().build(&query);
+    let rows = E::Model::find_by_statement(statement).all(db).await?;
+    Ok(Page::from_scan(rows, args))
 }
 
 /// Counts the rows of a filtered, scoped select (for `totalCount`, only when asked for).
@@ -77,4 +372,24 @@ where
     C: ConnectionTrait,
 {
     select.count(db).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_version_1_cursors_still_read() {
+        let cursor = Cursor {
+            sort: "name".to_owned(),
+            key: Some(Key::Text("王小明".to_owned())),
+            id: Uuid::now_v7(),
+        };
+        assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
+        let id = Uuid::now_v7();
+        let v1 = URL_SAFE_NO_PAD.encode(format!("k1:{id}"));
+        assert_eq!(Cursor::decode(&v1).unwrap(), Cursor::from(id));
+        assert!(Cursor::decode("not a cursor").is_err());
+        assert!(Cursor::decode(&URL_SAFE_NO_PAD.encode("c2:{}")).is_err());
+    }
 }

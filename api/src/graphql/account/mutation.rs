@@ -1,7 +1,6 @@
 //! Account mutations.
 
 use async_graphql::{Context, ID, Object};
-use uuid::Uuid;
 
 use super::inputs::{
     ChangePasswordInput, CreateUserInput, DeactivateUserInput, LoginInput, ReactivateUserInput,
@@ -10,11 +9,10 @@ use super::inputs::{
 use super::types::{AuthPayload, UserPayload};
 use crate::error::GqlResultExt;
 use crate::graphql::common::context::ClientAddress;
-use crate::graphql::common::errors::input_id;
-use crate::graphql::common::{ContextExt, respond};
+use crate::graphql::common::{ContextExt, ids, respond};
+use crate::service;
 use crate::service::account::manage::{self, Activation};
 use crate::service::account::{AuthContext, NewUser};
-use crate::service::{self, UserError, UserErrorCode};
 
 /// Account mutations.
 #[derive(Default)]
@@ -39,33 +37,12 @@ async fn set_active(
     change: Activation,
 ) -> async_graphql::Result<UserPayload> {
     let actor = ctx.actor()?;
-    let user_id = match input_id("userId", user_id) {
+    let user_id = match ids::input(|ids| ids.one("userId", user_id)) {
         Ok(id) => id,
         Err(err) => return respond(Err(err)),
     };
     let state = ctx.state();
     respond(manage::set_active(&state.db, &state.accounts, actor, user_id, change).await)
-}
-
-/// Parses ids from the input; a malformed id is `NOT_FOUND` on its field, like an unknown one.
-pub fn parse_ids(field: &str, ids: &[ID]) -> Result<Vec<Uuid>, Vec<UserError>> {
-    let mut parsed = Vec::with_capacity(ids.len());
-    let mut errors = Vec::new();
-    for (index, id) in ids.iter().enumerate() {
-        match Uuid::parse_str(id) {
-            Ok(uuid) => parsed.push(uuid),
-            Err(_) => errors.push(UserError {
-                field: vec!["input".into(), field.into(), index.to_string()],
-                code: UserErrorCode::NotFound,
-                message: "对象不存在".into(),
-            }),
-        }
-    }
-    if errors.is_empty() {
-        Ok(parsed)
-    } else {
-        Err(errors)
-    }
 }
 
 #[Object]
@@ -121,39 +98,22 @@ impl AccountMutation {
         input: CreateUserInput,
     ) -> async_graphql::Result<UserPayload> {
         let actor = ctx.actor()?;
-        let base_ids = match parse_ids("baseIds", input.base_ids.as_deref().unwrap_or_default()) {
-            Ok(ids) => ids,
-            Err(errors) => return respond(Err(service::ServiceError::User(errors))),
-        };
-        let trainee_id = match input
-            .trainee_id
-            .as_deref()
-            .map(|id| input_id("traineeId", id))
-            .transpose()
-        {
-            Ok(id) => id,
-            Err(err) => return respond(Err(err)),
-        };
-        let partner_id = match input
-            .partner_id
-            .as_deref()
-            .map(|id| input_id("partnerId", id))
-            .transpose()
-        {
-            Ok(id) => id,
-            Err(err) => return respond(Err(err)),
-        };
-        let new_user = NewUser {
-            login: input.login,
-            password: input.password,
-            display_name: input.display_name,
-            role: input.role.into(),
-            region_code: input.region_code,
-            base_ids,
-            partner_id,
-            trainee_id,
-        };
-        respond(service::account::create(ctx.db(), actor, new_user).await)
+        respond(
+            async {
+                let new_user = ids::input(|ids| NewUser {
+                    base_ids: ids.list("baseIds", input.base_ids.as_deref().unwrap_or_default()),
+                    partner_id: ids.optional("partnerId", input.partner_id.as_ref()),
+                    trainee_id: ids.optional("traineeId", input.trainee_id.as_ref()),
+                    login: input.login,
+                    password: input.password,
+                    display_name: input.display_name,
+                    role: input.role.into(),
+                    region_code: input.region_code,
+                })?;
+                service::account::create(ctx.db(), actor, new_user).await
+            }
+            .await,
+        )
     }
 
     /// Stops an account, e.g. of a person who left. It can no longer sign in, and every
@@ -212,7 +172,7 @@ impl AccountMutation {
         input: ResetPasswordInput,
     ) -> async_graphql::Result<UserPayload> {
         let actor = ctx.actor()?;
-        let user_id = match input_id("userId", &input.user_id) {
+        let user_id = match ids::input(|ids| ids.one("userId", &input.user_id)) {
             Ok(id) => id,
             Err(err) => return respond(Err(err)),
         };

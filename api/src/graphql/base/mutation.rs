@@ -1,13 +1,12 @@
 //! Base mutations.
 
 use async_graphql::{Context, Object};
-use uuid::Uuid;
 
 use super::inputs::{CreateBaseInput, UpdateBaseInput};
 use super::types::BasePayload;
-use crate::graphql::common::{ContextExt, respond};
+use crate::graphql::common::{ContextExt, ids, respond};
+use crate::service;
 use crate::service::base::{BaseChanges, NewBase};
-use crate::service::{self, ServiceError, UserError, UserErrorCode};
 
 /// Base mutations.
 #[derive(Default)]
@@ -51,26 +50,24 @@ impl BaseMutation {
         input: UpdateBaseInput,
     ) -> async_graphql::Result<BasePayload> {
         let actor = ctx.actor()?;
-        let Ok(id) = Uuid::parse_str(&input.id) else {
-            return respond(Err(ServiceError::from(UserError::input(
-                "id",
-                UserErrorCode::NotFound,
-                "基地不存在",
-            ))));
-        };
-        let changes = BaseChanges {
-            id,
-            version: input.version,
-            name: input.name,
-            address: input.address,
-            operator: input.operator,
-            status: input.status.map(Into::into),
-            capacity: input.capacity,
-            contact_phone: input.contact_phone,
-            focus_areas: input
-                .focus_areas
-                .map(|areas| areas.into_iter().map(Into::into).collect()),
-        };
-        respond(service::base::update(ctx.db(), actor, changes).await)
+        respond(
+            async {
+                let changes = ids::input(|ids| BaseChanges {
+                    id: ids.one("id", &input.id),
+                    version: input.version,
+                    name: input.name,
+                    address: input.address,
+                    operator: input.operator,
+                    status: input.status.map(Into::into),
+                    capacity: input.capacity,
+                    contact_phone: input.contact_phone,
+                    focus_areas: input
+                        .focus_areas
+                        .map(|areas| areas.into_iter().map(Into::into).collect()),
+                })?;
+                service::base::update(ctx.db(), actor, changes).await
+            }
+            .await,
+        )
     }
 }

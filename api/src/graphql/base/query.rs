@@ -1,13 +1,12 @@
 //! Base queries: the public directory.
 
 use async_graphql::{Context, ID, Object};
-use uuid::Uuid;
 
 use super::inputs::BaseFilter;
 use super::types::{IncubationBase, IncubationBaseConnection};
 use crate::error::GqlResultExt;
-use crate::graphql::common::ContextExt;
 use crate::graphql::common::pagination::{TotalCount, connection, cost, page_args};
+use crate::graphql::common::{ContextExt, ids};
 use crate::service;
 
 /// Base queries.
@@ -30,15 +29,13 @@ fn service_filter(filter: Option<BaseFilter>) -> service::base::BaseFilter {
 
 #[Object]
 impl BaseQuery {
-    /// One base by id; null when there is none.
+    /// One base by id; null when there is none, `BAD_USER_INPUT` for a malformed id.
     async fn base(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Its id.")] id: ID,
     ) -> async_graphql::Result<Option<IncubationBase>> {
-        let Ok(id) = Uuid::parse_str(&id) else {
-            return Ok(None);
-        };
+        let id = ids::arg("id", &id).gql()?;
         Ok(service::base::get(ctx.db(), id)
             .await
             .gql()?
@@ -58,7 +55,7 @@ impl BaseQuery {
     ) -> async_graphql::Result<IncubationBaseConnection> {
         let args = page_args(first, after, last, before).gql()?;
         let filter = service_filter(filter);
-        let page = service::base::list(ctx.db(), &filter, args).await.gql()?;
+        let page = service::base::list(ctx.db(), &filter, &args).await.gql()?;
         let db = ctx.db().clone();
         let total = TotalCount::new(move || {
             let db = db.clone();

@@ -10,11 +10,11 @@ use crate::graphql::common::pagination::{KeyConnection, TotalCount, connection, 
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, UserError};
 use crate::graphql::region::types::Region;
-use crate::graphql::trainee::inputs::TraineeFilter;
+use crate::graphql::trainee::inputs::{TraineeFilter, TraineeOrder};
 use crate::graphql::trainee::loaders::{BaseTraineeCountKey, BaseTraineesKey};
 use crate::graphql::trainee::types::{Trainee, TraineeConnection};
 use crate::service;
-use crate::service::page::{Page, PageArgs};
+use crate::service::page::Page;
 use crate::service::scope::Scope;
 
 /// Life cycle of a base.
@@ -136,9 +136,9 @@ impl IncubationBase {
         Ok(managers.into_iter().map(User).collect())
     }
 
-    /// The base's trainees you may see, in registration order: all of them for an ADMIN over
-    /// the base's region and for its managers; none for others. One statement serves every
-    /// base of a list.
+    /// The base's trainees you may see, in registration order unless `orderBy` says otherwise:
+    /// all of them for an ADMIN over the base's region and for its managers; none for others.
+    /// One statement serves every base of a list.
     #[graphql(complexity = "cost(first, None, child_complexity)")]
     async fn trainees(
         &self,
@@ -146,24 +146,25 @@ impl IncubationBase {
         #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the edge to continue after.")] after: Option<String>,
         #[graphql(desc = "Conditions the trainees must meet.")] filter: Option<TraineeFilter>,
+        #[graphql(desc = "Sort order (default: registration order). Cursors belong to one order.")]
+        order_by: Option<TraineeOrder>,
     ) -> async_graphql::Result<TraineeConnection> {
         ctx.actor()?;
-        let PageArgs::Forward { limit, after } = page_args(first, after, None, None).gql()? else {
-            return Err(AppError::BadUserInput("use `first` and `after`".to_owned()).extend());
-        };
-        let filter = filter.unwrap_or_default().into_service();
+        let args = page_args(first, after, None, None).gql()?;
+        let filter = filter.unwrap_or_default().into_service().gql()?;
+        let order = TraineeOrder::into_service(order_by);
         let loaders = ctx.loaders().clone();
         let key = BaseTraineesKey {
             base_id: self.0.id,
-            limit,
-            after,
+            args: args.clone(),
+            order,
             filter: filter.clone(),
         };
-        let page = loaders.base_trainees.load_one(key).await?.unwrap_or(Page {
-            items: Vec::new(),
-            has_previous: after.is_some(),
-            has_next: false,
-        });
+        let page = loaders
+            .base_trainees
+            .load_one(key)
+            .await?
+            .unwrap_or_else(|| Page::empty(&args));
         let base_id = self.0.id;
         let total = TotalCount::new(move || {
             let (loaders, filter) = (loaders.clone(), filter.clone());
@@ -176,7 +177,8 @@ impl IncubationBase {
                     .unwrap_or(0))
             })
         });
-        Ok(connection(page, |t| t.id, Trainee, total))
+        let sort = order.sort();
+        Ok(connection(page, |t| sort.cursor(t), Trainee, total))
     }
 
     /// Changes with every update; send it back with `updateBase`.

@@ -1,7 +1,6 @@
 //! Catalog mutations.
 
 use async_graphql::{Context, ID, Object};
-use uuid::Uuid;
 
 use super::inputs::{
     CreateApiKeyInput, CreatePartnerInput, CreateProductInput, UpdateProducerProfileInput,
@@ -9,8 +8,7 @@ use super::inputs::{
 };
 use super::types::{CreateApiKeyPayload, PartnerPayload, ProducerProfilePayload, ProductPayload};
 use crate::error::{AppError, GqlResultExt};
-use crate::graphql::common::errors::input_id;
-use crate::graphql::common::{ContextExt, respond};
+use crate::graphql::common::{ContextExt, ids, respond};
 use crate::service::catalog::image::{ImageChanges, ImageLimits, Upload};
 use crate::service::catalog::partner::NewPartner;
 use crate::service::catalog::producer::ProfileChanges;
@@ -20,11 +18,6 @@ use crate::service::catalog::{self, image, partner, producer, product};
 /// Catalog mutations.
 #[derive(Default)]
 pub struct CatalogMutation;
-
-/// An id argument of a mutation without an input; malformed is `NOT_FOUND`.
-fn argument_id(id: &ID) -> async_graphql::Result<Uuid> {
-    Uuid::parse_str(id).map_err(|_| AppError::NotFound).gql()
-}
 
 #[Object]
 impl CatalogMutation {
@@ -37,10 +30,11 @@ impl CatalogMutation {
         input: CreateProductInput,
     ) -> async_graphql::Result<ProductPayload> {
         let actor = ctx.actor()?;
-        let producer_trainee_id = match input_id("producerTraineeId", &input.producer_trainee_id) {
-            Ok(id) => id,
-            Err(err) => return respond(Err(err)),
-        };
+        let producer_trainee_id =
+            match ids::input(|ids| ids.one("producerTraineeId", &input.producer_trainee_id)) {
+                Ok(id) => id,
+                Err(err) => return respond(Err(err)),
+            };
         let new_product = NewProduct {
             producer_trainee_id,
             title: input.title,
@@ -65,7 +59,7 @@ impl CatalogMutation {
         input: UpdateProductInput,
     ) -> async_graphql::Result<ProductPayload> {
         let actor = ctx.actor()?;
-        let id = match input_id("id", &input.id) {
+        let id = match ids::input(|ids| ids.one("id", &input.id)) {
             Ok(id) => id,
             Err(err) => return respond(Err(err)),
         };
@@ -94,10 +88,7 @@ impl CatalogMutation {
         #[graphql(desc = "The product.")] id: ID,
     ) -> async_graphql::Result<ProductPayload> {
         let actor = ctx.actor()?;
-        let id = match input_id("id", &id) {
-            Ok(id) => id,
-            Err(err) => return respond(Err(err)),
-        };
+        let id = ids::arg("id", &id).gql()?;
         respond(product::publish(ctx.db(), actor, id).await)
     }
 
@@ -108,10 +99,7 @@ impl CatalogMutation {
         #[graphql(desc = "The product.")] id: ID,
     ) -> async_graphql::Result<ProductPayload> {
         let actor = ctx.actor()?;
-        let id = match input_id("id", &id) {
-            Ok(id) => id,
-            Err(err) => return respond(Err(err)),
-        };
+        let id = ids::arg("id", &id).gql()?;
         respond(product::archive(ctx.db(), actor, id).await)
     }
 
@@ -126,7 +114,7 @@ impl CatalogMutation {
         input: UploadProductImageInput,
     ) -> async_graphql::Result<ProductPayload> {
         let actor = ctx.actor()?;
-        let product_id = match input_id("productId", &input.product_id) {
+        let product_id = match ids::input(|ids| ids.one("productId", &input.product_id)) {
             Ok(id) => id,
             Err(err) => return respond(Err(err)),
         };
@@ -175,7 +163,7 @@ impl CatalogMutation {
         input: UpdateProductImageInput,
     ) -> async_graphql::Result<ProductPayload> {
         let actor = ctx.actor()?;
-        let id = match input_id("id", &input.id) {
+        let id = match ids::input(|ids| ids.one("id", &input.id)) {
             Ok(id) => id,
             Err(err) => return respond(Err(err)),
         };
@@ -193,10 +181,7 @@ impl CatalogMutation {
         #[graphql(desc = "The image.")] id: ID,
     ) -> async_graphql::Result<ProductPayload> {
         let actor = ctx.actor()?;
-        let id = match input_id("id", &id) {
-            Ok(id) => id,
-            Err(err) => return respond(Err(err)),
-        };
+        let id = ids::arg("id", &id).gql()?;
         respond(image::remove(ctx.db(), actor, id).await)
     }
 
@@ -208,7 +193,7 @@ impl CatalogMutation {
         input: UpdateProducerProfileInput,
     ) -> async_graphql::Result<ProducerProfilePayload> {
         let actor = ctx.actor()?;
-        let id = match input_id("id", &input.id) {
+        let id = match ids::input(|ids| ids.one("id", &input.id)) {
             Ok(id) => id,
             Err(err) => return respond(Err(err)),
         };
@@ -247,7 +232,7 @@ impl CatalogMutation {
         input: CreateApiKeyInput,
     ) -> async_graphql::Result<CreateApiKeyPayload> {
         let actor = ctx.actor()?;
-        let partner_id = match input_id("partnerId", &input.partner_id) {
+        let partner_id = match ids::input(|ids| ids.one("partnerId", &input.partner_id)) {
             Ok(id) => id,
             Err(err) => return respond(Err(err)),
         };
@@ -263,7 +248,7 @@ impl CatalogMutation {
         #[graphql(desc = "The key.")] id: ID,
     ) -> async_graphql::Result<bool> {
         let actor = ctx.actor()?;
-        let id = argument_id(&id)?;
+        let id = ids::arg("id", &id).gql()?;
         catalog::partner::revoke_key(ctx.db(), actor, id)
             .await
             .gql()

@@ -72,14 +72,6 @@ pub fn respond<P: Payload>(result: ServiceResult<P::Value>) -> async_graphql::Re
     }
 }
 
-/// An id from a mutation's input; a malformed one is `NOT_FOUND` on its field, like an
-/// unknown one.
-pub fn input_id(field: &str, id: &str) -> Result<uuid::Uuid, ServiceError> {
-    uuid::Uuid::parse_str(id).map_err(|_| {
-        service::UserError::input(field, service::UserErrorCode::NotFound, "对象不存在").into()
-    })
-}
-
 /// Implements [`Payload`] for a payload whose result is one optional object field next to
 /// `user_errors`: `object_payload!(BasePayload, base: base::Model => IncubationBase)`.
 macro_rules! object_payload {

@@ -92,7 +92,7 @@ impl Loaders {
     }
 }
 
-/// Loader failures are database failures: logged, shown as `INTERNAL`.
-pub fn loader_error(err: sea_orm::DbErr) -> async_graphql::Error {
-    async_graphql::ErrorExtensions::extend(&crate::error::AppError::from(err))
+/// A loader failure as a GraphQL error; database failures are logged and shown as `INTERNAL`.
+pub fn loader_error(err: impl Into<crate::error::AppError>) -> async_graphql::Error {
+    async_graphql::ErrorExtensions::extend(&err.into())
 }

@@ -4,6 +4,7 @@
 pub mod context;
 pub mod errors;
 pub mod extension;
+pub mod ids;
 pub mod loaders;
 pub mod pagination;
 pub mod scalars;

@@ -4,42 +4,38 @@
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, CursorType, Edge};
-use async_graphql::{Object, OutputType};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use async_graphql::{Enum, Object, OutputType};
 use futures_util::future::BoxFuture;
-use uuid::Uuid;
 
 use crate::error::AppError;
-use crate::service::page::{Page, PageArgs};
+use crate::service::page::{Cursor, Page, PageArgs};
 
 /// Page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
 /// Largest page; asking for more is `BAD_USER_INPUT`, never a silent cut.
 pub const MAX_PAGE_SIZE: i32 = 100;
 
-/// An opaque cursor: the row's key, versioned so the format can change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KeyCursor(pub Uuid);
+/// Which way a sorted list runs.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+#[graphql(remote = "crate::service::page::Direction")]
+pub enum SortDirection {
+    /// Smallest first (A to Z, oldest first).
+    #[default]
+    Asc,
+    /// Largest first (Z to A, newest first).
+    Desc,
+}
 
-const CURSOR_VERSION: &str = "k1:";
-
-impl CursorType for KeyCursor {
+/// Cursors are the services' typed, versioned keyset positions, opaque to clients.
+impl CursorType for Cursor {
     type Error = AppError;
 
     fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
-        URL_SAFE_NO_PAD
-            .decode(s)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .and_then(|text| text.strip_prefix(CURSOR_VERSION).map(str::to_owned))
-            .and_then(|id| Uuid::parse_str(&id).ok())
-            .map(KeyCursor)
-            .ok_or_else(|| AppError::BadUserInput("invalid cursor".to_owned()))
+        Cursor::decode(s)
     }
 
     fn encode_cursor(&self) -> String {
-        URL_SAFE_NO_PAD.encode(format!("{CURSOR_VERSION}{}", self.0))
+        self.encode()
     }
 }
 
@@ -59,10 +55,7 @@ pub fn page_args(
             )))
         }
     };
-    let decode = |c: Option<String>| {
-        c.map(|c| KeyCursor::decode_cursor(&c).map(|k| k.0))
-            .transpose()
-    };
+    let decode = |c: Option<String>| c.map(|c| Cursor::decode(&c)).transpose();
     match (first, last) {
         (Some(_), Some(_)) => Err(AppError::BadUserInput(
             "use either `first` or `last`, not both".to_owned(),
@@ -127,13 +120,14 @@ impl TotalCount {
     }
 }
 
-/// A Relay connection keyed by UUIDv7 ids, with `totalCount`.
-pub type KeyConnection<N> = Connection<KeyCursor, N, TotalCount>;
+/// A Relay connection with keyset cursors and `totalCount`.
+pub type KeyConnection<N> = Connection<Cursor, N, TotalCount>;
 
-/// Builds a connection from a page, the key of each row and how a row becomes a node.
-pub fn connection<M, N: OutputType>(
+/// Builds a connection from a page, the cursor of each row and how a row becomes a node.
+/// `cursor` gives a row's id for lists in id order, or `order.cursor(row)` for a sorted one.
+pub fn connection<M, N: OutputType, C: Into<Cursor>>(
     page: Page<M>,
-    key: impl Fn(&M) -> Uuid,
+    cursor: impl Fn(&M) -> C,
     node: impl Fn(M) -> N,
     total: TotalCount,
 ) -> KeyConnection<N> {
@@ -141,7 +135,7 @@ pub fn connection<M, N: OutputType>(
     conn.edges = page
         .items
         .into_iter()
-        .map(|item| Edge::new(KeyCursor(key(&item)), node(item)))
+        .map(|item| Edge::new(cursor(&item).into(), node(item)))
         .collect();
     conn
 }

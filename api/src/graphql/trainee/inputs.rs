@@ -1,12 +1,14 @@
 //! Inputs of the trainee domain.
 
-use async_graphql::{ID, InputObject, Upload};
-use uuid::Uuid;
+use async_graphql::{Enum, ID, InputObject, Upload};
 
 use super::types::{
     DisabilityCategory, EducationLevel, EmploymentStatus, Residence, ServiceKind, TraineeStatus,
 };
+use crate::error::AppError;
 use crate::graphql::base::types::TrainingCategory;
+use crate::graphql::common::ids;
+use crate::graphql::common::pagination::SortDirection;
 use crate::graphql::common::scalars::Date;
 use crate::service;
 
@@ -32,12 +34,10 @@ pub struct TraineeFilter {
 }
 
 impl TraineeFilter {
-    /// The service filter. A malformed base id matches nothing, like an unknown one.
-    pub fn into_service(self) -> service::trainee::TraineeFilter {
-        service::trainee::TraineeFilter {
-            base_id: self
-                .base_id
-                .map(|id| Uuid::parse_str(&id).unwrap_or(Uuid::nil())),
+    /// The service filter; a malformed `baseId` is `BAD_USER_INPUT`.
+    pub fn into_service(self) -> Result<service::trainee::TraineeFilter, AppError> {
+        Ok(service::trainee::TraineeFilter {
+            base_id: ids::arg_opt("filter.baseId", self.base_id.as_ref())?,
             region_code: self.region_code,
             disability_categories: self
                 .disability_categories
@@ -55,6 +55,40 @@ impl TraineeFilter {
             search: self.search,
             registered_from: self.registered_from.map(|d| d.0),
             registered_to: self.registered_to.map(|d| d.0),
+        })
+    }
+}
+
+/// What a trainee list can be sorted by; equal values keep registration order.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum TraineeSortField {
+    /// By name (as the database compares text: by code point, not by pinyin).
+    Name,
+    /// By registration time.
+    RegisteredAt,
+}
+
+/// The order of a trainee list.
+#[derive(InputObject, Clone, Copy)]
+pub struct TraineeOrder {
+    /// What to sort by.
+    pub field: TraineeSortField,
+    /// Which way.
+    pub direction: SortDirection,
+}
+
+impl TraineeOrder {
+    /// The service order; none given is registration order.
+    pub fn into_service(order: Option<Self>) -> service::trainee::TraineeOrder {
+        match order {
+            None => service::trainee::TraineeOrder::default(),
+            Some(order) => service::trainee::TraineeOrder {
+                sort: match order.field {
+                    TraineeSortField::Name => service::trainee::TraineeSort::Name,
+                    TraineeSortField::RegisteredAt => service::trainee::TraineeSort::RegisteredAt,
+                },
+                direction: order.direction.into(),
+            },
         }
     }
 }

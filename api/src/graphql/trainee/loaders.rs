@@ -11,8 +11,8 @@ use uuid::Uuid;
 use crate::auth::Actor;
 use crate::graphql::common::loaders::loader_error;
 use crate::service;
-use crate::service::page::Page;
-use crate::service::trainee::TraineeFilter;
+use crate::service::page::{Page, PageArgs};
+use crate::service::trainee::{TraineeFilter, TraineeOrder};
 
 /// Trainees by id, among those the caller may see.
 pub struct TraineeLoader {
@@ -49,13 +49,13 @@ impl Loader<Uuid> for TraineeServicesLoader {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BaseTraineesKey {
     pub base_id: Uuid,
-    pub limit: u64,
-    pub after: Option<Uuid>,
+    pub args: PageArgs,
+    pub order: TraineeOrder,
     pub filter: TraineeFilter,
 }
 
-/// First pages of trainees per base: one windowed statement for all bases asking the same
-/// page size, cursor and filter.
+/// Pages of trainees per base: one statement for all bases asking the same page, order and
+/// filter.
 pub struct BaseTraineesLoader {
     pub db: DatabaseConnection,
     pub actor: Actor,
@@ -69,30 +69,31 @@ impl Loader<BaseTraineesKey> for BaseTraineesLoader {
         &self,
         keys: &[BaseTraineesKey],
     ) -> Result<HashMap<BaseTraineesKey, Self::Value>, Self::Error> {
-        let mut groups: HashMap<(u64, Option<Uuid>, &TraineeFilter), Vec<Uuid>> = HashMap::new();
+        type Group<'a> = (&'a PageArgs, TraineeOrder, &'a TraineeFilter);
+        let mut groups: HashMap<Group<'_>, Vec<Uuid>> = HashMap::new();
         for key in keys {
             groups
-                .entry((key.limit, key.after, &key.filter))
+                .entry((&key.args, key.order, &key.filter))
                 .or_default()
                 .push(key.base_id);
         }
         let mut pages = HashMap::new();
-        for ((limit, after, filter), base_ids) in groups {
+        for ((args, order, filter), base_ids) in groups {
             let by_base = service::trainee::first_per_base(
                 &self.db,
                 &self.actor,
                 &base_ids,
                 filter,
-                limit,
-                after,
+                order,
+                args,
             )
             .await
             .map_err(loader_error)?;
             for (base_id, page) in by_base {
                 let key = BaseTraineesKey {
                     base_id,
-                    limit,
-                    after,
+                    args: args.clone(),
+                    order,
                     filter: filter.clone(),
                 };
                 pages.insert(key, page);

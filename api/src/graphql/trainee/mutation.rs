@@ -10,8 +10,7 @@ use super::types::{
     ImportTraineesPayload, RevealIdentityPayload, ServiceRecordPayload, TraineePayload,
 };
 use crate::error::AppError;
-use crate::graphql::common::errors::input_id;
-use crate::graphql::common::{ContextExt, respond};
+use crate::graphql::common::{ContextExt, ids, respond};
 use crate::service::trainee::employment::NewService;
 use crate::service::trainee::import::ImportFile;
 use crate::service::trainee::import_file::Limits;
@@ -34,7 +33,7 @@ impl TraineeMutation {
         input: RegisterTraineeInput,
     ) -> async_graphql::Result<TraineePayload> {
         let actor = ctx.actor()?;
-        let base_id = match input_id("baseId", &input.base_id) {
+        let base_id = match ids::input(|ids| ids.one("baseId", &input.base_id)) {
             Ok(id) => id,
             Err(err) => return respond(Err(err)),
         };
@@ -77,24 +76,25 @@ impl TraineeMutation {
         input: UpdateTraineeInput,
     ) -> async_graphql::Result<TraineePayload> {
         let actor = ctx.actor()?;
-        let id = match input_id("id", &input.id) {
-            Ok(id) => id,
-            Err(err) => return respond(Err(err)),
-        };
-        let changes = TraineeChanges {
-            id,
-            version: input.version,
-            name: input.name,
-            phone: input.phone,
-            residence: input.residence.map(Into::into),
-            education: input.education.map(Into::into),
-            employment_status: input.employment_status.map(Into::into),
-            status: input.status.map(Into::into),
-            interests: input
-                .interests
-                .map(|i| i.into_iter().map(Into::into).collect()),
-        };
-        respond(service::trainee::update(ctx.db(), actor, changes).await)
+        respond(
+            async {
+                let changes = ids::input(|ids| TraineeChanges {
+                    id: ids.one("id", &input.id),
+                    version: input.version,
+                    name: input.name,
+                    phone: input.phone,
+                    residence: input.residence.map(Into::into),
+                    education: input.education.map(Into::into),
+                    employment_status: input.employment_status.map(Into::into),
+                    status: input.status.map(Into::into),
+                    interests: input
+                        .interests
+                        .map(|i| i.into_iter().map(Into::into).collect()),
+                })?;
+                service::trainee::update(ctx.db(), actor, changes).await
+            }
+            .await,
+        )
     }
 
     /// Moves a trainee to another base; you must govern both. Courses, products and records
@@ -106,14 +106,18 @@ impl TraineeMutation {
         input: TransferTraineeInput,
     ) -> async_graphql::Result<TraineePayload> {
         let actor = ctx.actor()?;
-        let ids = input_id("traineeId", &input.trainee_id)
-            .and_then(|t| Ok((t, input_id("toBaseId", &input.to_base_id)?)));
-        match ids {
-            Ok((trainee_id, to_base_id)) => {
-                respond(service::trainee::transfer(ctx.db(), actor, trainee_id, to_base_id).await)
+        respond(
+            async {
+                let (trainee_id, to_base_id) = ids::input(|ids| {
+                    (
+                        ids.one("traineeId", &input.trainee_id),
+                        ids.one("toBaseId", &input.to_base_id),
+                    )
+                })?;
+                service::trainee::transfer(ctx.db(), actor, trainee_id, to_base_id).await
             }
-            Err(err) => respond(Err(err)),
-        }
+            .await,
+        )
     }
 
     /// Returns a trainee's full identity and certificate numbers and records who asked,
@@ -125,14 +129,14 @@ impl TraineeMutation {
         input: RevealIdentityInput,
     ) -> async_graphql::Result<RevealIdentityPayload> {
         let actor = ctx.actor()?;
-        let trainee_id = match input_id("traineeId", &input.trainee_id) {
-            Ok(id) => id,
-            Err(err) => return respond(Err(err)),
-        };
         let state = ctx.state();
         respond(
-            service::trainee::reveal(&state.db, &state.cipher, actor, trainee_id, &input.reason)
-                .await,
+            async {
+                let trainee_id = ids::input(|ids| ids.one("traineeId", &input.trainee_id))?;
+                service::trainee::reveal(&state.db, &state.cipher, actor, trainee_id, &input.reason)
+                    .await
+            }
+            .await,
         )
     }
 
@@ -146,7 +150,7 @@ impl TraineeMutation {
         input: ImportTraineesInput,
     ) -> async_graphql::Result<ImportTraineesPayload> {
         let actor = ctx.actor()?;
-        let base_id = match input_id("baseId", &input.base_id) {
+        let base_id = match ids::input(|ids| ids.one("baseId", &input.base_id)) {
             Ok(id) => id,
             Err(err) => return respond(Err(err)),
         };
@@ -185,17 +189,18 @@ impl TraineeMutation {
         input: RecordServiceInput,
     ) -> async_graphql::Result<ServiceRecordPayload> {
         let actor = ctx.actor()?;
-        let trainee_id = match input_id("traineeId", &input.trainee_id) {
-            Ok(id) => id,
-            Err(err) => return respond(Err(err)),
-        };
-        let new_service = NewService {
-            trainee_id,
-            kind: input.kind.into(),
-            date: input.date.0,
-            notes: input.notes,
-        };
-        respond(service::trainee::employment::record(ctx.db(), actor, new_service).await)
+        respond(
+            async {
+                let new_service = ids::input(|ids| NewService {
+                    trainee_id: ids.one("traineeId", &input.trainee_id),
+                    kind: input.kind.into(),
+                    date: input.date.0,
+                    notes: input.notes,
+                })?;
+                service::trainee::employment::record(ctx.db(), actor, new_service).await
+            }
+            .await,
+        )
     }
 }
 

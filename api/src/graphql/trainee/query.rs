@@ -1,15 +1,14 @@
 //! Trainee queries. Out-of-scope trainees are null or absent, never an error.
 
 use async_graphql::{Context, ID, Object};
-use uuid::Uuid;
 
-use super::inputs::TraineeFilter;
+use super::inputs::{TraineeFilter, TraineeOrder};
 use super::types::{
     IdentityRevealEntry, IdentityRevealEntryConnection, Trainee, TraineeConnection,
 };
 use crate::error::GqlResultExt;
-use crate::graphql::common::ContextExt;
 use crate::graphql::common::pagination::{TotalCount, connection, cost, page_args};
+use crate::graphql::common::{ContextExt, ids};
 use crate::service;
 
 /// Trainee queries.
@@ -18,25 +17,24 @@ pub struct TraineeQuery;
 
 #[Object]
 impl TraineeQuery {
-    /// One trainee, if you may see it; null otherwise.
+    /// One trainee, if you may see it; null otherwise (`BAD_USER_INPUT` for a malformed id).
     async fn trainee(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Its id.")] id: ID,
     ) -> async_graphql::Result<Option<Trainee>> {
         let actor = ctx.actor()?;
-        let Ok(id) = Uuid::parse_str(&id) else {
-            return Ok(None);
-        };
+        let id = ids::arg("id", &id).gql()?;
         Ok(service::trainee::get(ctx.db(), actor, id)
             .await
             .gql()?
             .map(Trainee))
     }
 
-    /// The trainees you may see, in registration order: an ADMIN those of bases in its
-    /// region, a BASE_MANAGER those of its bases, a TRAINEE itself.
+    /// The trainees you may see, in registration order unless `orderBy` says otherwise: an
+    /// ADMIN those of bases in its region, a BASE_MANAGER those of its bases, a TRAINEE itself.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // Relay's four paging arguments, a filter and an order.
     async fn trainees(
         &self,
         ctx: &Context<'_>,
@@ -45,11 +43,14 @@ impl TraineeQuery {
         #[graphql(desc = "Page size counted back from `before`, at most 100.")] last: Option<i32>,
         #[graphql(desc = "Cursor of the edge to continue before.")] before: Option<String>,
         #[graphql(desc = "Conditions the trainees must meet.")] filter: Option<TraineeFilter>,
+        #[graphql(desc = "Sort order (default: registration order). Cursors belong to one order.")]
+        order_by: Option<TraineeOrder>,
     ) -> async_graphql::Result<TraineeConnection> {
         let actor = ctx.actor()?.clone();
         let args = page_args(first, after, last, before).gql()?;
-        let filter = filter.unwrap_or_default().into_service();
-        let page = service::trainee::list(ctx.db(), &actor, &filter, args)
+        let filter = filter.unwrap_or_default().into_service().gql()?;
+        let order = TraineeOrder::into_service(order_by);
+        let page = service::trainee::list(ctx.db(), &actor, &filter, order, &args)
             .await
             .gql()?;
         let db = ctx.db().clone();
@@ -57,7 +58,8 @@ impl TraineeQuery {
             let (db, actor, filter) = (db.clone(), actor.clone(), filter.clone());
             Box::pin(async move { service::trainee::count(&db, &actor, &filter).await.gql() })
         });
-        Ok(connection(page, |t| t.id, Trainee, total))
+        let sort = order.sort();
+        Ok(connection(page, |t| sort.cursor(t), Trainee, total))
     }
 
     /// The audit log of reveals of full identity numbers, oldest first. ADMIN only: reveals
@@ -72,8 +74,8 @@ impl TraineeQuery {
     ) -> async_graphql::Result<IdentityRevealEntryConnection> {
         let actor = ctx.actor()?.clone();
         let args = page_args(first, after, None, None).gql()?;
-        let trainee_id = trainee_id.map(|id| Uuid::parse_str(&id).unwrap_or(Uuid::nil()));
-        let page = service::trainee::reveals(ctx.db(), &actor, trainee_id, args)
+        let trainee_id = ids::arg_opt("traineeId", trainee_id.as_ref()).gql()?;
+        let page = service::trainee::reveals(ctx.db(), &actor, trainee_id, &args)
             .await
             .gql()?;
         let db = ctx.db().clone();

@@ -13,9 +13,8 @@ use super::{get, governed_base, not_found, staff, stale};
 use crate::auth::Actor;
 use crate::error::AppError;
 use crate::service::categories;
-use crate::service::{
-    Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
-};
+use crate::service::write::write;
+use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
 
 /// What `updateTrainee` changes; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
@@ -54,51 +53,53 @@ pub async fn update(
         }
         Role::Instructor | Role::Partner => return Err(AppError::Forbidden.into()),
     }
-    let txn = begin_write(db).await?;
-    let Some(existing) = get(&txn, actor, changes.id).await? else {
-        return Err(not_found("id").into());
-    };
-    if existing.version != changes.version {
-        return Err(stale().into());
-    }
-    let mut problems = Problems::default();
-    let mut model: trainee::ActiveModel = existing.clone().into();
-    if let Some(name) = changes.name.as_deref()
-        && let Some(name) = validate::text(&mut problems, "name", name, 1, 50)
-    {
-        model.name = Set(name);
-    }
-    match changes.phone.as_deref().map(str::trim) {
-        None => {}
-        Some("") => model.phone = Set(None),
-        Some(phone) => match identity::parse_mobile_phone(phone) {
-            Ok(phone) => model.phone = Set(Some(phone)),
-            Err(e) => problems.add("phone", UserErrorCode::Invalid, e.message()),
-        },
-    }
-    if let Some(residence) = changes.residence {
-        model.residence = Set(residence);
-    }
-    if changes.education.is_some() {
-        model.education = Set(changes.education);
-    }
-    if let Some(status) = changes.employment_status {
-        model.employment_status = Set(status);
-    }
-    if let Some(status) = changes.status {
-        model.status = Set(status);
-    }
-    if let Some(interests) = &changes.interests {
-        model.interests = Set(categories::encode(interests));
-    }
-    problems.into_result()?;
-    save_versioned(&txn, existing.id, model, existing.version).await?;
-    let updated = trainee::Entity::find_by_id(changes.id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    txn.commit().await?;
-    Ok(updated)
+    write(db)
+        .run(async |txn| {
+            let Some(existing) = get(txn, actor, changes.id).await? else {
+                return Err(not_found("id").into());
+            };
+            if existing.version != changes.version {
+                return Err(stale().into());
+            }
+            let mut problems = Problems::default();
+            let mut model: trainee::ActiveModel = existing.clone().into();
+            if let Some(name) = changes.name.as_deref()
+                && let Some(name) = validate::text(&mut problems, "name", name, 1, 50)
+            {
+                model.name = Set(name);
+            }
+            match changes.phone.as_deref().map(str::trim) {
+                None => {}
+                Some("") => model.phone = Set(None),
+                Some(phone) => match identity::parse_mobile_phone(phone) {
+                    Ok(phone) => model.phone = Set(Some(phone)),
+                    Err(e) => problems.add("phone", UserErrorCode::Invalid, e.message()),
+                },
+            }
+            if let Some(residence) = changes.residence {
+                model.residence = Set(residence);
+            }
+            if changes.education.is_some() {
+                model.education = Set(changes.education);
+            }
+            if let Some(status) = changes.employment_status {
+                model.employment_status = Set(status);
+            }
+            if let Some(status) = changes.status {
+                model.status = Set(status);
+            }
+            if let Some(interests) = &changes.interests {
+                model.interests = Set(categories::encode(interests));
+            }
+            problems.into_result()?;
+            save_versioned(txn, existing.id, model, existing.version).await?;
+            let updated = trainee::Entity::find_by_id(changes.id)
+                .one(txn)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(updated)
+        })
+        .await
 }
 
 /// Writes `model` if the row still has `version`; bumps the version and `updated_at`.
@@ -132,28 +133,32 @@ pub async fn transfer(
     to_base_id: Uuid,
 ) -> ServiceResult<trainee::Model> {
     let user = staff(actor)?;
-    let txn = begin_write(db).await?;
-    let Some(existing) = get(&txn, actor, trainee_id).await? else {
-        return Err(not_found("traineeId").into());
-    };
-    let Some(target) = governed_base(&txn, user, to_base_id).await? else {
-        return Err(UserError::input(
-            "toBaseId",
-            UserErrorCode::NotFound,
-            "目标基地不存在或不在您的管辖范围内",
-        )
-        .into());
-    };
-    if target.id == existing.base_id {
-        return Err(UserError::input("toBaseId", UserErrorCode::Invalid, "学员已在该基地").into());
-    }
-    let mut model: trainee::ActiveModel = existing.clone().into();
-    model.base_id = Set(target.id);
-    save_versioned(&txn, existing.id, model, existing.version).await?;
-    let moved = trainee::Entity::find_by_id(trainee_id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    txn.commit().await?;
-    Ok(moved)
+    write(db)
+        .run(async |txn| {
+            let Some(existing) = get(txn, actor, trainee_id).await? else {
+                return Err(not_found("traineeId").into());
+            };
+            let Some(target) = governed_base(txn, user, to_base_id).await? else {
+                return Err(UserError::input(
+                    "toBaseId",
+                    UserErrorCode::NotFound,
+                    "目标基地不存在或不在您的管辖范围内",
+                )
+                .into());
+            };
+            if target.id == existing.base_id {
+                return Err(
+                    UserError::input("toBaseId", UserErrorCode::Invalid, "学员已在该基地").into(),
+                );
+            }
+            let mut model: trainee::ActiveModel = existing.clone().into();
+            model.base_id = Set(target.id);
+            save_versioned(txn, existing.id, model, existing.version).await?;
+            let moved = trainee::Entity::find_by_id(trainee_id)
+                .one(txn)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(moved)
+        })
+        .await
 }

@@ -12,7 +12,8 @@ use uuid::Uuid;
 
 use super::{get, staff};
 use crate::auth::Actor;
-use crate::service::{Problems, ServiceResult, UserErrorCode, begin_write, now, validate};
+use crate::service::write::write;
+use crate::service::{Problems, ServiceResult, UserErrorCode, now, validate};
 
 /// What `recordService` asks for.
 #[derive(Debug, Clone)]
@@ -35,24 +36,26 @@ pub async fn record(
     if input.date > now().date_naive() {
         problems.add("date", UserErrorCode::Invalid, "服务日期不能晚于今天");
     }
-    let txn = begin_write(db).await?;
-    if get(&txn, actor, input.trainee_id).await?.is_none() {
-        problems.add("traineeId", UserErrorCode::NotFound, "学员不存在");
-    }
-    problems.into_result()?;
-    let created = service_record::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        trainee_id: Set(input.trainee_id),
-        kind: Set(input.kind),
-        date: Set(input.date),
-        notes: Set(notes.flatten()),
-        recorded_by: Set(Some(user.user_id)),
-        created_at: Set(now()),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(created)
+    write(db)
+        .run(async |txn| {
+            if get(txn, actor, input.trainee_id).await?.is_none() {
+                problems.add("traineeId", UserErrorCode::NotFound, "学员不存在");
+            }
+            problems.into_result()?;
+            let created = service_record::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                trainee_id: Set(input.trainee_id),
+                kind: Set(input.kind),
+                date: Set(input.date),
+                notes: Set(notes.flatten()),
+                recorded_by: Set(Some(user.user_id)),
+                created_at: Set(now()),
+            }
+            .insert(txn)
+            .await?;
+            Ok(created)
+        })
+        .await
 }
 
 /// The services of each trainee, by date, for the services loader. The caller has already

@@ -19,7 +19,8 @@ use super::{
 };
 use crate::auth::Actor;
 use crate::crypto::FieldCipher;
-use crate::service::{ServiceResult, UserError, UserErrorCode, begin_write, now};
+use crate::service::write::write;
+use crate::service::{ServiceResult, UserError, UserErrorCode, now};
 
 /// Rows per INSERT: well under both databases' bind-parameter limits.
 const INSERT_BATCH: usize = 200;
@@ -246,104 +247,111 @@ pub async fn import(
     limits: &Limits,
 ) -> ServiceResult<ImportReport> {
     let user = staff(actor)?;
-    let txn = begin_write(db).await?;
-    let Some(base) = governed_base(&txn, user, base_id).await? else {
-        return Err(UserError::input("baseId", UserErrorCode::NotFound, "基地不存在").into());
-    };
-    let format = FileFormat::detect(file.name, file.content)
-        .ok_or_else(|| file_error("无法识别的文件格式，请上传 .xlsx 或 .csv 文件"))?;
-    let rows = import_file::read_rows(file.content, format, limits)
-        .map_err(|e| file_error(e.to_string()))?;
+    let report = write(db)
+        .run(async |txn| {
+            let Some(base) = governed_base(txn, user, base_id).await? else {
+                return Err(
+                    UserError::input("baseId", UserErrorCode::NotFound, "基地不存在").into(),
+                );
+            };
+            let format = FileFormat::detect(file.name, file.content)
+                .ok_or_else(|| file_error("无法识别的文件格式，请上传 .xlsx 或 .csv 文件"))?;
+            let rows = import_file::read_rows(file.content, format, limits)
+                .map_err(|e| file_error(e.to_string()))?;
 
-    let today = now().date_naive();
-    let mut results: Vec<RowResult> = Vec::with_capacity(rows.len());
-    let mut valid: Vec<(usize, ValidRegistration, String)> = Vec::new();
-    let mut first_row_of: HashMap<String, u32> = HashMap::new();
-    for raw in &rows {
-        let index = results.len();
-        results.push(RowResult {
-            row: raw.row,
-            trainee_id: None,
-            errors: Vec::new(),
-        });
-        match check_row(raw, today) {
-            Err(errors) => results[index].errors = errors,
-            Ok(registration) => {
-                let blind = cipher.blind_index(&registration.identity.number);
-                if let Some(first) = first_row_of.get(&blind) {
+            let today = now().date_naive();
+            let mut results: Vec<RowResult> = Vec::with_capacity(rows.len());
+            let mut valid: Vec<(usize, ValidRegistration, String)> = Vec::new();
+            let mut first_row_of: HashMap<String, u32> = HashMap::new();
+            for raw in &rows {
+                let index = results.len();
+                results.push(RowResult {
+                    row: raw.row,
+                    trainee_id: None,
+                    errors: Vec::new(),
+                });
+                match check_row(raw, today) {
+                    Err(errors) => results[index].errors = errors,
+                    Ok(registration) => {
+                        let blind = cipher.blind_index(&registration.identity.number);
+                        if let Some(first) = first_row_of.get(&blind) {
+                            results[index].errors.push(column_error(
+                                Column::IdNumber,
+                                UserErrorCode::Duplicate,
+                                format!("与第 {first} 行为同一人"),
+                            ));
+                        } else {
+                            first_row_of.insert(blind.clone(), raw.row);
+                            valid.push((index, registration, blind));
+                        }
+                    }
+                }
+            }
+            let indexes: Vec<String> = valid.iter().map(|(_, _, blind)| blind.clone()).collect();
+            let known = registered(txn, &indexes).await?;
+            let mut to_create = Vec::new();
+            for (index, registration, blind) in valid {
+                if known.contains(&blind) {
                     results[index].errors.push(column_error(
                         Column::IdNumber,
                         UserErrorCode::Duplicate,
-                        format!("与第 {first} 行为同一人"),
+                        "该人员已在网络中登记",
                     ));
                 } else {
-                    first_row_of.insert(blind.clone(), raw.row);
-                    valid.push((index, registration, blind));
+                    to_create.push((index, registration));
                 }
             }
-        }
-    }
-    let indexes: Vec<String> = valid.iter().map(|(_, _, blind)| blind.clone()).collect();
-    let known = registered(&txn, &indexes).await?;
-    let mut to_create = Vec::new();
-    for (index, registration, blind) in valid {
-        if known.contains(&blind) {
-            results[index].errors.push(column_error(
-                Column::IdNumber,
-                UserErrorCode::Duplicate,
-                "该人员已在网络中登记",
-            ));
-        } else {
-            to_create.push((index, registration));
-        }
-    }
 
-    let created = u32::try_from(to_create.len()).unwrap_or(u32::MAX);
-    if !dry_run && !to_create.is_empty() {
-        let mut trainees = Vec::with_capacity(to_create.len());
-        let mut consents = Vec::with_capacity(to_create.len());
-        for (index, registration) in to_create {
-            let (trainee, consent) = new_rows(
-                cipher,
-                user.user_id,
-                &base,
-                registration,
-                ConsentSource::Import,
-            )?;
-            results[index].trainee_id = trainee.id.clone().take();
-            trainees.push(trainee);
-            consents.push(consent);
-        }
-        for chunk in trainees.chunks(INSERT_BATCH) {
-            match trainee::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await
-            {
-                Ok(_) => {}
-                Err(err) if is_unique_violation(&err) => {
-                    return Err(UserError::general(
-                        UserErrorCode::Duplicate,
-                        "导入期间有人员已被登记，请重新导入",
-                    )
-                    .into());
+            let created = u32::try_from(to_create.len()).unwrap_or(u32::MAX);
+            if !dry_run && !to_create.is_empty() {
+                let mut trainees = Vec::with_capacity(to_create.len());
+                let mut consents = Vec::with_capacity(to_create.len());
+                for (index, registration) in to_create {
+                    let (trainee, consent) = new_rows(
+                        cipher,
+                        user.user_id,
+                        &base,
+                        registration,
+                        ConsentSource::Import,
+                    )?;
+                    results[index].trainee_id = trainee.id.clone().take();
+                    trainees.push(trainee);
+                    consents.push(consent);
                 }
-                Err(err) => return Err(err.into()),
+                for chunk in trainees.chunks(INSERT_BATCH) {
+                    match trainee::Entity::insert_many(chunk.to_vec())
+                        .exec_without_returning(txn)
+                        .await
+                    {
+                        Ok(_) => {}
+                        Err(err) if is_unique_violation(&err) => {
+                            return Err(UserError::general(
+                                UserErrorCode::Duplicate,
+                                "导入期间有人员已被登记，请重新导入",
+                            )
+                            .into());
+                        }
+                        Err(err) => return Err(err.into()),
+                    }
+                }
+                for chunk in consents.chunks(INSERT_BATCH) {
+                    consent::Entity::insert_many(chunk.to_vec())
+                        .exec_without_returning(txn)
+                        .await?;
+                }
             }
-        }
-        for chunk in consents.chunks(INSERT_BATCH) {
-            consent::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
-        txn.commit().await?;
-        refresh_statistics(db, created).await;
+            let failed = u32::try_from(results.iter().filter(|r| !r.errors.is_empty()).count())
+                .unwrap_or(u32::MAX);
+            Ok(ImportReport {
+                dry_run,
+                created,
+                failed,
+                rows: results,
+            })
+        })
+        .await?;
+    if !report.dry_run {
+        refresh_statistics(db, report.created).await;
     }
-    let failed =
-        u32::try_from(results.iter().filter(|r| !r.errors.is_empty()).count()).unwrap_or(u32::MAX);
-    Ok(ImportReport {
-        dry_run,
-        created,
-        failed,
-        rows: results,
-    })
+    Ok(report)
 }

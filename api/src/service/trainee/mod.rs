@@ -16,7 +16,8 @@ mod reveal;
 
 pub use change::{TraineeChanges, transfer, update};
 pub use query::{
-    TraineeFilter, by_ids, count, count_per_base, first_per_base, get, interests, list, visible,
+    TraineeFilter, TraineeOrder, TraineeSort, by_ids, count, count_per_base, first_per_base, get,
+    interests, list, select, visible,
 };
 pub use registration::{Registration, ValidRegistration, check, register};
 pub use reveal::{Revealed, count_reveals, reveal, reveals};

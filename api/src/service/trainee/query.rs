@@ -5,16 +5,14 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveTime};
 use entity::{DisabilityCategory, Residence, TraineeStatus, TrainingCategory, trainee};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query, WindowStatement};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect, QueryTrait, Select,
-};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Select};
 use uuid::Uuid;
 
 use crate::auth::{Actor, RegionScope};
+use crate::error::AppError;
 use crate::service::categories;
-use crate::service::page::{self, Page, PageArgs};
+use crate::service::page::{self, Direction, Order, Page, PageArgs};
 use crate::service::scope::{Scope, in_region};
 use crate::service::{ServiceResult, validate};
 
@@ -48,7 +46,8 @@ pub struct TraineeFilter {
     pub registered_to: Option<NaiveDate>,
 }
 
-fn filtered(actor: &Actor, filter: &TraineeFilter) -> Select<trainee::Entity> {
+/// The trainees `actor` may see that match `filter`, as a select to page or count.
+pub fn select(actor: &Actor, filter: &TraineeFilter) -> Select<trainee::Entity> {
     let mut select = trainee::Entity::find().filter(visible(actor));
     if let Some(base_id) = filter.base_id {
         select = select.filter(trainee::Column::BaseId.eq(base_id));
@@ -85,14 +84,47 @@ fn filtered(actor: &Actor, filter: &TraineeFilter) -> Select<trainee::Entity> {
     select
 }
 
-/// One page of the trainees the caller may see, in registration order.
+/// What the trainee list is sorted by; ties are broken by id.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum TraineeSort {
+    /// Registration order (by id).
+    #[default]
+    Id,
+    Name,
+    RegisteredAt,
+}
+
+/// The order of a trainee list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct TraineeOrder {
+    pub sort: TraineeSort,
+    pub direction: Direction,
+}
+
+impl TraineeOrder {
+    /// The keyset order; its `cursor` makes the edges' cursors.
+    pub fn sort(self) -> Order<trainee::Entity> {
+        use trainee::Column;
+        let order = match self.sort {
+            TraineeSort::Id => Order::by_id(Column::Id),
+            TraineeSort::Name => Order::by("name", Column::Name, Column::Id),
+            TraineeSort::RegisteredAt => {
+                Order::by("registered_at", Column::RegisteredAt, Column::Id)
+            }
+        };
+        order.direction(self.direction)
+    }
+}
+
+/// One page of the trainees the caller may see.
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     filter: &TraineeFilter,
-    args: PageArgs,
+    order: TraineeOrder,
+    args: &PageArgs,
 ) -> ServiceResult<Page<trainee::Model>> {
-    Ok(page::fetch(db, filtered(actor, filter), trainee::Column::Id, args).await?)
+    Ok(page::fetch(db, select(actor, filter), &order.sort(), args).await?)
 }
 
 /// How many trainees the caller may see match the filter.
@@ -101,7 +133,7 @@ pub async fn count(
     actor: &Actor,
     filter: &TraineeFilter,
 ) -> ServiceResult<u64> {
-    Ok(page::count(db, filtered(actor, filter)).await?)
+    Ok(page::count(db, select(actor, filter)).await?)
 }
 
 /// One trainee, if the caller may see it.
@@ -132,68 +164,25 @@ pub async fn by_ids(
         .collect())
 }
 
-#[derive(FromQueryResult)]
-struct BaseCount {
-    base_id: Uuid,
-    count: i64,
-}
-
-/// The first `limit` visible trainees of each base (after `after`), in one statement for all
-/// bases: a window function numbers each base's rows.
+/// The first page of visible trainees of each base, in one statement for all bases (see
+/// [`page::fetch_per_parent`]).
 pub async fn first_per_base(
     db: &impl ConnectionTrait,
     actor: &Actor,
     base_ids: &[Uuid],
     filter: &TraineeFilter,
-    limit: u64,
-    after: Option<Uuid>,
-) -> Result<HashMap<Uuid, Page<trainee::Model>>, DbErr> {
-    let rank = Alias::new("rank_in_base");
-    let mut inner =
-        filtered(actor, filter).filter(trainee::Column::BaseId.is_in(base_ids.iter().copied()));
-    if let Some(after) = after {
-        inner = inner.filter(trainee::Column::Id.gt(after));
-    }
-    let mut inner = inner.into_query();
-    inner.expr_window_as(
-        Func::cust(Alias::new("ROW_NUMBER")),
-        WindowStatement::partition_by(trainee::Column::BaseId)
-            .order_by(trainee::Column::Id, sea_orm::Order::Asc)
-            .to_owned(),
-        rank.clone(),
-    );
-    let numbered = Alias::new("numbered");
-    let outer = Query::select()
-        .column(sea_orm::sea_query::Asterisk)
-        .from_subquery(inner, numbered)
-        .and_where(Expr::col(rank.clone()).lte(limit + 1))
-        .order_by(rank, sea_orm::Order::Asc)
-        .to_owned();
-    let statement = db.get_database_backend().build(&outer);
-    let rows = trainee::Model::find_by_statement(statement).all(db).await?;
-    let mut pages: HashMap<Uuid, Page<trainee::Model>> = base_ids
-        .iter()
-        .map(|id| {
-            (
-                *id,
-                Page {
-                    items: Vec::new(),
-                    has_previous: after.is_some(),
-                    has_next: false,
-                },
-            )
-        })
-        .collect();
-    for row in rows {
-        if let Some(page) = pages.get_mut(&row.base_id) {
-            if page.items.len() as u64 == limit {
-                page.has_next = true;
-            } else {
-                page.items.push(row);
-            }
-        }
-    }
-    Ok(pages)
+    order: TraineeOrder,
+    args: &PageArgs,
+) -> Result<HashMap<Uuid, Page<trainee::Model>>, AppError> {
+    page::fetch_per_parent(
+        db,
+        select(actor, filter),
+        trainee::Column::BaseId,
+        base_ids,
+        &order.sort(),
+        args,
+    )
+    .await
 }
 
 /// How many visible trainees matching the filter each base has, in one statement.
@@ -203,19 +192,7 @@ pub async fn count_per_base(
     base_ids: &[Uuid],
     filter: &TraineeFilter,
 ) -> Result<HashMap<Uuid, u64>, DbErr> {
-    let counts = filtered(actor, filter)
-        .filter(trainee::Column::BaseId.is_in(base_ids.iter().copied()))
-        .select_only()
-        .column(trainee::Column::BaseId)
-        .column_as(trainee::Column::Id.count(), "count")
-        .group_by(trainee::Column::BaseId)
-        .into_model::<BaseCount>()
-        .all(db)
-        .await?;
-    Ok(counts
-        .into_iter()
-        .map(|c| (c.base_id, u64::try_from(c.count).unwrap_or(0)))
-        .collect())
+    page::count_per_parent(db, select(actor, filter), trainee::Column::BaseId, base_ids).await
 }
 
 /// What a trainee wants to learn.

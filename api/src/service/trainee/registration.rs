@@ -19,8 +19,9 @@ use crate::crypto::FieldCipher;
 use crate::error::AppError;
 use crate::service::categories;
 use crate::service::scope::Scope;
+use crate::service::write::write;
 use crate::service::{
-    Problems, ServiceError, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
+    Problems, ServiceError, ServiceResult, UserError, UserErrorCode, now, validate,
 };
 
 /// What a registration carries, from the form or from an import row.
@@ -151,6 +152,30 @@ pub(super) async fn governed_base(
         .await
 }
 
+/// A checked registration with its numbers sealed: encrypted, blind-indexed and masked.
+/// Sealing is CPU work, done before any transaction starts.
+pub(super) struct Sealed {
+    registration: ValidRegistration,
+    id_number_enc: String,
+    id_number_index: String,
+    id_number_masked: String,
+    certificate_enc: String,
+    certificate_masked: String,
+}
+
+/// Seals a checked registration's numbers.
+pub(super) fn seal(cipher: &FieldCipher, registration: ValidRegistration) -> ServiceResult<Sealed> {
+    let encrypt = |value: &str, ad: &[u8]| cipher.encrypt(value, ad).map_err(AppError::internal);
+    Ok(Sealed {
+        id_number_enc: encrypt(&registration.identity.number, AD_ID_NUMBER)?,
+        id_number_index: cipher.blind_index(&registration.identity.number),
+        id_number_masked: crate::crypto::mask_middle(&registration.identity.number),
+        certificate_enc: encrypt(&registration.certificate.number, AD_CERTIFICATE)?,
+        certificate_masked: crate::crypto::mask_middle(&registration.certificate.number),
+        registration,
+    })
+}
+
 /// The rows a checked registration becomes: the trainee (numbers encrypted, blind-indexed
 /// and masked) and its consent record.
 pub(super) fn new_rows(
@@ -160,11 +185,21 @@ pub(super) fn new_rows(
     registration: ValidRegistration,
     source: ConsentSource,
 ) -> ServiceResult<(trainee::ActiveModel, consent::ActiveModel)> {
+    sealed_rows(seal(cipher, registration)?, recorded_by, base, source)
+}
+
+/// The rows of a sealed registration at `base`.
+pub(super) fn sealed_rows(
+    sealed: Sealed,
+    recorded_by: Uuid,
+    base: &base::Model,
+    source: ConsentSource,
+) -> ServiceResult<(trainee::ActiveModel, consent::ActiveModel)> {
+    let registration = sealed.registration;
     let category = category_of(registration.certificate.category)
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("validated category out of range")))?;
     let now = now();
     let id = Uuid::now_v7();
-    let encrypt = |value: &str, ad: &[u8]| cipher.encrypt(value, ad).map_err(AppError::internal);
     let trainee = trainee::ActiveModel {
         id: Set(id),
         base_id: Set(base.id),
@@ -174,11 +209,11 @@ pub(super) fn new_rows(
             Sex::Female => Gender::Female,
         }),
         birth_date: Set(registration.identity.birth_date),
-        id_number_enc: Set(encrypt(&registration.identity.number, AD_ID_NUMBER)?),
-        id_number_index: Set(cipher.blind_index(&registration.identity.number)),
-        id_number_masked: Set(crate::crypto::mask_middle(&registration.identity.number)),
-        certificate_enc: Set(encrypt(&registration.certificate.number, AD_CERTIFICATE)?),
-        certificate_masked: Set(crate::crypto::mask_middle(&registration.certificate.number)),
+        id_number_enc: Set(sealed.id_number_enc),
+        id_number_index: Set(sealed.id_number_index),
+        id_number_masked: Set(sealed.id_number_masked),
+        certificate_enc: Set(sealed.certificate_enc),
+        certificate_masked: Set(sealed.certificate_masked),
         disability_category: Set(category),
         disability_level: Set(i32::from(registration.certificate.level)),
         phone: Set(registration.phone),
@@ -217,21 +252,17 @@ pub(super) fn duplicate() -> UserError {
     UserError::input("idNumber", UserErrorCode::Duplicate, "该人员已在网络中登记")
 }
 
-/// Whether someone with this identity number is registered (by blind index).
-pub(super) async fn is_registered(
-    db: &impl ConnectionTrait,
-    cipher: &FieldCipher,
-    number: &str,
-) -> Result<bool, DbErr> {
+/// Whether someone with this blind index of an identity number is registered.
+pub(super) async fn is_registered(db: &impl ConnectionTrait, index: &str) -> Result<bool, DbErr> {
     Ok(trainee::Entity::find()
-        .filter(trainee::Column::IdNumberIndex.eq(cipher.blind_index(number)))
+        .filter(trainee::Column::IdNumberIndex.eq(index))
         .one(db)
         .await?
         .is_some())
 }
 
 /// Registers a trainee at a base the caller governs. Without consent nothing is looked at
-/// or stored (`CONSENT_REQUIRED`).
+/// or stored (`CONSENT_REQUIRED`). The numbers are sealed before the transaction starts.
 pub async fn register(
     db: &DatabaseConnection,
     cipher: &FieldCipher,
@@ -249,50 +280,50 @@ pub async fn register(
         )
         .into());
     }
-    let txn = begin_write(db).await?;
-    let base = governed_base(&txn, user, base_id).await?;
-    let checked = check(&registration, now().date_naive());
-    let mut problems = Problems::default();
-    if base.is_none() {
-        problems.add("baseId", UserErrorCode::NotFound, "基地不存在");
-    }
-    if let Ok(valid) = &checked {
-        if let Some(code) = &valid.region_code
-            && region::Entity::find_by_id(code.clone())
-                .one(&txn)
-                .await?
-                .is_none()
-        {
-            problems.add("regionCode", UserErrorCode::NotFound, "地区不存在");
-        }
-        if is_registered(&txn, cipher, &valid.identity.number).await? {
-            problems.push(duplicate());
-        }
-    }
-    let valid = match checked {
-        Ok(valid) => valid,
-        Err(mut errors) => {
-            errors.extend(problems.into_errors());
-            return Err(ServiceError::User(errors));
-        }
+    let (sealed, mut errors) = match check(&registration, now().date_naive()) {
+        Ok(valid) => (Some(seal(cipher, valid)?), Vec::new()),
+        Err(errors) => (None, errors),
     };
-    problems.into_result()?;
-    let Some(base) = base else {
-        return Err(AppError::NotFound.into());
-    };
-    let (trainee, consent) = new_rows(
-        cipher,
-        user.user_id,
-        &base,
-        valid,
-        ConsentSource::Registration,
-    )?;
-    let created = match trainee.insert(&txn).await {
-        Ok(created) => created,
-        Err(err) if is_unique_violation(&err) => return Err(duplicate().into()),
-        Err(err) => return Err(err.into()),
-    };
-    consent.insert(&txn).await?;
-    txn.commit().await?;
-    Ok(created)
+    write(db)
+        .duplicate(
+            trainee::Column::IdNumberIndex,
+            "idNumber",
+            "该人员已在网络中登记",
+        )
+        .run(async |txn| {
+            let base = governed_base(txn, user, base_id).await?;
+            if base.is_none() {
+                errors.push(UserError::input(
+                    "baseId",
+                    UserErrorCode::NotFound,
+                    "基地不存在",
+                ));
+            }
+            if let Some(sealed) = &sealed {
+                if let Some(code) = &sealed.registration.region_code
+                    && region::Entity::find_by_id(code.clone())
+                        .one(txn)
+                        .await?
+                        .is_none()
+                {
+                    errors.push(UserError::input(
+                        "regionCode",
+                        UserErrorCode::NotFound,
+                        "地区不存在",
+                    ));
+                }
+                if is_registered(txn, &sealed.id_number_index).await? {
+                    errors.push(duplicate());
+                }
+            }
+            let (Some(base), Some(sealed), true) = (base, sealed, errors.is_empty()) else {
+                return Err(ServiceError::User(errors));
+            };
+            let (trainee, consent) =
+                sealed_rows(sealed, user.user_id, &base, ConsentSource::Registration)?;
+            let created = trainee.insert(txn).await?;
+            consent.insert(txn).await?;
+            Ok(created)
+        })
+        .await
 }

@@ -12,9 +12,10 @@ use super::{AD_CERTIFICATE, AD_ID_NUMBER, get, not_found};
 use crate::auth::{Actor, RegionScope};
 use crate::crypto::FieldCipher;
 use crate::error::AppError;
-use crate::service::page::{self, Page, PageArgs};
+use crate::service::page::{self, Order, Page, PageArgs};
 use crate::service::scope::Scope;
-use crate::service::{Problems, ServiceResult, begin_write, now, validate};
+use crate::service::write::write;
+use crate::service::{Problems, ServiceResult, now, validate};
 
 /// The full numbers of a trainee, as revealed.
 #[derive(Debug, Clone)]
@@ -38,33 +39,37 @@ pub async fn reveal(
     }
     let mut problems = Problems::default();
     let reason = validate::text(&mut problems, "reason", reason, 2, 200);
-    let txn = begin_write(db).await?;
-    let found = get(&txn, actor, trainee_id).await?;
-    if found.is_none() {
-        problems.push(not_found("traineeId"));
-    }
-    problems.into_result()?;
-    let (Some(found), Some(reason)) = (found, reason) else {
-        return Err(
-            AppError::internal(anyhow::anyhow!("validated reveal input incomplete")).into(),
-        );
-    };
-    let decrypt = |value: &str, ad: &[u8]| cipher.decrypt(value, ad).map_err(AppError::internal);
-    let revealed = Revealed {
-        id_number: decrypt(&found.id_number_enc, AD_ID_NUMBER)?,
-        certificate_number: decrypt(&found.certificate_enc, AD_CERTIFICATE)?,
-    };
-    identity_reveal::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        trainee_id: Set(found.id),
-        revealed_by: Set(user.user_id),
-        reason: Set(reason),
-        revealed_at: Set(now()),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    tracing::info!(trainee_id = %found.id, revealed_by = %user.user_id, "identity revealed");
+    let revealed = write(db)
+        .run(async |txn| {
+            let found = get(txn, actor, trainee_id).await?;
+            if found.is_none() {
+                problems.push(not_found("traineeId"));
+            }
+            problems.into_result()?;
+            let (Some(found), Some(reason)) = (found, reason) else {
+                return Err(
+                    AppError::internal(anyhow::anyhow!("validated reveal incomplete")).into(),
+                );
+            };
+            let decrypt =
+                |value: &str, ad: &[u8]| cipher.decrypt(value, ad).map_err(AppError::internal);
+            let revealed = Revealed {
+                id_number: decrypt(&found.id_number_enc, AD_ID_NUMBER)?,
+                certificate_number: decrypt(&found.certificate_enc, AD_CERTIFICATE)?,
+            };
+            identity_reveal::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                trainee_id: Set(found.id),
+                revealed_by: Set(user.user_id),
+                reason: Set(reason),
+                revealed_at: Set(now()),
+            }
+            .insert(txn)
+            .await?;
+            Ok(revealed)
+        })
+        .await?;
+    tracing::info!(%trainee_id, revealed_by = %user.user_id, "identity revealed");
     Ok(revealed)
 }
 
@@ -94,10 +99,11 @@ pub async fn reveals(
     db: &impl ConnectionTrait,
     actor: &Actor,
     trainee_id: Option<Uuid>,
-    args: PageArgs,
+    args: &PageArgs,
 ) -> ServiceResult<Page<identity_reveal::Model>> {
     let select = reveals_in_scope(actor, trainee_id)?;
-    Ok(page::fetch(db, select, identity_reveal::Column::Id, args).await?)
+    let order = Order::by_id(identity_reveal::Column::Id);
+    Ok(page::fetch(db, select, &order, args).await?)
 }
 
 /// How many audit entries `reveals` would list.
