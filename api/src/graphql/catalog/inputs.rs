@@ -3,29 +3,26 @@
 use async_graphql::{Enum, ID, InputObject, Upload};
 
 use super::types::{PartnerKind, ProductCategory, ProductStatus};
+use crate::error::AppError;
+use crate::graphql::common::ids;
+use crate::graphql::common::pagination::SortDirection;
 use crate::graphql::common::scalars::{DateTime, Decimal};
+use crate::service::catalog::bound_fen;
+use crate::service::catalog::query::{self, ProductSort};
 
 /// What the catalog can be sorted by; ties are broken by id, so paging never skips or
 /// repeats a product.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum ProductSortField {
-    /// When the product was published (never-published drafts come last).
+    /// When the product was published (never-published drafts, which only their managers
+    /// see, come last ascending and first descending).
     PublishedAt,
     /// Price.
     Price,
-    /// Title (by code point).
+    /// Title (in the database's collation).
     Title,
     /// When the product last changed: the order for catalog sync with `updatedSince`.
     UpdatedAt,
-}
-
-/// Sort direction.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum SortDirection {
-    /// Smallest first.
-    Asc,
-    /// Largest first.
-    Desc,
 }
 
 /// How to sort the catalog.
@@ -35,6 +32,25 @@ pub struct ProductOrder {
     pub field: ProductSortField,
     /// The direction.
     pub direction: SortDirection,
+}
+
+impl ProductOrder {
+    /// The service order; none given is newest publications first (oldest changes first for
+    /// a sync with `updatedSince`).
+    pub fn into_service(order: Option<Self>, filter: &query::ProductFilter) -> query::ProductOrder {
+        match order {
+            None => query::ProductOrder::default_for(filter),
+            Some(order) => query::ProductOrder {
+                sort: match order.field {
+                    ProductSortField::PublishedAt => ProductSort::PublishedAt,
+                    ProductSortField::Price => ProductSort::Price,
+                    ProductSortField::Title => ProductSort::Title,
+                    ProductSortField::UpdatedAt => ProductSort::UpdatedAt,
+                },
+                direction: order.direction.into(),
+            },
+        }
+    }
 }
 
 /// Filters of the catalog; all given conditions must hold.
@@ -64,6 +80,36 @@ pub struct ProductFilter {
     /// Products changed at or after this time, archived ones included (status ARCHIVED) so
     /// that a copy of the catalog can drop them. Sort by UPDATED_AT to sync.
     pub updated_since: Option<DateTime>,
+}
+
+impl ProductFilter {
+    /// The service filter; a malformed id is `BAD_USER_INPUT` naming it.
+    pub fn into_service(self) -> Result<query::ProductFilter, AppError> {
+        Ok(query::ProductFilter {
+            categories: self
+                .category
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            statuses: self
+                .status
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            region_code: self.region_code.filter(|c| !c.trim().is_empty()),
+            base_id: ids::arg_opt("filter.baseId", self.base_id.as_ref())?,
+            producer_id: ids::arg_opt("filter.producerId", self.producer_id.as_ref())?,
+            trainee_id: None,
+            search: self.search,
+            price_min_fen: self.price_min.map(|p| bound_fen(p.0, true)),
+            price_max_fen: self.price_max.map(|p| bound_fen(p.0, false)),
+            in_stock: self.in_stock,
+            tags: self.tags.unwrap_or_default(),
+            updated_since: self.updated_since.map(|t| t.0),
+        })
+    }
 }
 
 /// A new product, for `createProduct`. It starts as a DRAFT.

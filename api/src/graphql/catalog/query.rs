@@ -3,9 +3,11 @@
 use async_graphql::{Context, ID, Object};
 use uuid::Uuid;
 
-use super::types::{Partner, Product};
+use super::inputs::{ProductFilter, ProductOrder};
+use super::types::{Partner, Product, ProductConnection};
 use crate::error::GqlResultExt;
 use crate::graphql::common::ContextExt;
+use crate::graphql::common::pagination::{TotalCount, connection, cost, page_args};
 use crate::service::catalog;
 
 /// Catalog queries.
@@ -29,6 +31,42 @@ impl CatalogQuery {
             .await
             .gql()?
             .map(Product))
+    }
+
+    /// The catalog: PUBLISHED products for everyone, and for staff also the other products
+    /// in their scope (an ADMIN those of bases in its region, a BASE_MANAGER those of its
+    /// bases, a TRAINEE its own). Newest publications first unless `orderBy` says otherwise;
+    /// keyset pages stay exact in every order (ties are broken by id). To keep a copy in
+    /// sync, page with `filter: { updatedSince }` ordered by UPDATED_AT: archived products
+    /// come too, with status ARCHIVED.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // Relay's four paging arguments, a filter and an order.
+    async fn products(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the edge to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size counted back from `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the edge to continue before.")] before: Option<String>,
+        #[graphql(desc = "Conditions the products must meet.")] filter: Option<ProductFilter>,
+        #[graphql(desc = "Sort order. Cursors belong to one order.")] order_by: Option<
+            ProductOrder,
+        >,
+    ) -> async_graphql::Result<ProductConnection> {
+        let actor = ctx.actor()?.clone();
+        let args = page_args(first, after, last, before).gql()?;
+        let filter = filter.unwrap_or_default().into_service().gql()?;
+        let order = ProductOrder::into_service(order_by, &filter);
+        let page = catalog::query::list(ctx.db(), &actor, &filter, order, &args)
+            .await
+            .gql()?;
+        let db = ctx.db().clone();
+        let total = TotalCount::new(move || {
+            let (db, actor, filter) = (db.clone(), actor.clone(), filter.clone());
+            Box::pin(async move { catalog::query::count(&db, &actor, &filter).await.gql() })
+        });
+        let keyset = order.keyset();
+        Ok(connection(page, |p| keyset.cursor(p), Product, total))
     }
 
     /// The partners you manage, oldest first. ADMIN only: those recorded in your region or

@@ -7,6 +7,7 @@ use entity::{api_key, partner, producer_profile, product};
 use crate::error::AppError;
 use crate::graphql::base::types::IncubationBase;
 use crate::graphql::common::errors::object_payload;
+use crate::graphql::common::pagination::KeyConnection;
 use crate::graphql::common::scalars::{DateTime, Decimal};
 use crate::graphql::common::{ContextExt, Payload, UserError};
 use crate::graphql::region::types::Region;
@@ -186,6 +187,9 @@ impl Product {
         self.0.version
     }
 }
+
+/// A page of the catalog.
+pub type ProductConnection = KeyConnection<Product>;
 
 /// Sizes of a product image.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use crate::graphql::account::loaders::{UserBasesLoader, UserLoader};
 use crate::graphql::base::loaders::{BaseLoader, BaseManagersLoader};
 use crate::graphql::catalog::loaders::{
     PartnerKeysLoader, PartnerLoader, ProducerLoader, ProductImagesLoader, ProductLoader,
-    ProductTagsLoader,
+    ProductTagsLoader, TraineeProductCountLoader, TraineeProductsLoader,
 };
 use crate::graphql::region::loaders::{RegionChildrenLoader, RegionLoader};
 use crate::graphql::trainee::loaders::{
@@ -36,6 +36,8 @@ pub struct Loaders {
     pub producers: DataLoader<ProducerLoader>,
     pub partners: DataLoader<PartnerLoader>,
     pub partner_keys: DataLoader<PartnerKeysLoader>,
+    pub trainee_products: DataLoader<TraineeProductsLoader>,
+    pub trainee_product_counts: DataLoader<TraineeProductCountLoader>,
 }
 
 impl Loaders {
@@ -88,6 +90,20 @@ impl Loaders {
             producers: loader(ProducerLoader(db.clone()), delay),
             partners: loader(PartnerLoader(db.clone()), delay),
             partner_keys: loader(PartnerKeysLoader(db.clone()), delay),
+            trainee_products: loader(
+                TraineeProductsLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
+            trainee_product_counts: loader(
+                TraineeProductCountLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
         }
     }
 }

@@ -10,8 +10,58 @@ use uuid::Uuid;
 
 use super::visible;
 use crate::auth::{Actor, RegionScope};
+use crate::error::AppError;
+use crate::service::page::{self, Direction, Order, Page, PageArgs};
 use crate::service::scope::in_region;
 use crate::service::{ServiceResult, validate};
+
+/// What the catalog is sorted by; ties are broken by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProductSort {
+    /// Publication time; never-published drafts have none and sort after every time
+    /// ascending, before every time descending.
+    PublishedAt,
+    Price,
+    Title,
+    UpdatedAt,
+}
+
+/// A sort and its direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ProductOrder {
+    pub sort: ProductSort,
+    pub direction: Direction,
+}
+
+impl ProductOrder {
+    /// The order when none is asked for: newest publications first, or for a sync
+    /// (`updatedSince`) oldest changes first, so the last cursor is where the next sync starts.
+    pub fn default_for(filter: &ProductFilter) -> Self {
+        if filter.updated_since.is_some() {
+            ProductOrder {
+                sort: ProductSort::UpdatedAt,
+                direction: Direction::Asc,
+            }
+        } else {
+            ProductOrder {
+                sort: ProductSort::PublishedAt,
+                direction: Direction::Desc,
+            }
+        }
+    }
+
+    /// The keyset order: each has a `(status, key, id)` or `(key, id)` index.
+    pub fn keyset(&self) -> Order<product::Entity> {
+        use product::Column;
+        let order = match self.sort {
+            ProductSort::PublishedAt => Order::by("published_at", Column::PublishedAt, Column::Id),
+            ProductSort::Price => Order::by("price", Column::PriceFen, Column::Id),
+            ProductSort::Title => Order::by("title", Column::Title, Column::Id),
+            ProductSort::UpdatedAt => Order::by("updated_at", Column::UpdatedAt, Column::Id),
+        };
+        order.direction(self.direction)
+    }
+}
 
 /// Filters of the catalog; all given conditions must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -129,4 +179,58 @@ pub async fn by_ids(
         .into_iter()
         .map(|p| (p.id, p))
         .collect())
+}
+
+/// One page of the products the caller may see that meet the filter.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: &ProductFilter,
+    order: ProductOrder,
+    args: &PageArgs,
+) -> ServiceResult<Page<product::Model>> {
+    Ok(page::fetch(db, filtered(actor, filter), &order.keyset(), args).await?)
+}
+
+/// How many products the caller may see meet the filter.
+pub async fn count(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: &ProductFilter,
+) -> ServiceResult<u64> {
+    Ok(page::count(db, filtered(actor, filter)).await?)
+}
+
+/// A page of each trainee's visible products (for `Trainee.products`), in one statement for
+/// all trainees, in creation order.
+pub async fn first_per_trainee(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    trainee_ids: &[Uuid],
+    args: &PageArgs,
+) -> Result<HashMap<Uuid, Page<product::Model>>, AppError> {
+    page::fetch_per_parent(
+        db,
+        filtered(actor, &ProductFilter::default()),
+        product::Column::TraineeId,
+        trainee_ids,
+        &Order::by_id(product::Column::Id),
+        args,
+    )
+    .await
+}
+
+/// How many visible products each trainee has, in one statement.
+pub async fn count_per_trainee(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    trainee_ids: &[Uuid],
+) -> Result<HashMap<Uuid, u64>, DbErr> {
+    page::count_per_parent(
+        db,
+        filtered(actor, &ProductFilter::default()),
+        product::Column::TraineeId,
+        trainee_ids,
+    )
+    .await
 }
