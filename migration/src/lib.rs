@@ -11,6 +11,7 @@ mod m20261122_000005_reveal_log_append_only;
 mod m20261123_000001_account_controls;
 mod m20261123_000004_trainee_sorting_and_category_lists;
 mod m20261123_000008_catalog;
+mod m20261123_000009_catalog_search;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_account_controls::Migration),
             Box::new(m20261123_000004_trainee_sorting_and_category_lists::Migration),
             Box::new(m20261123_000008_catalog::Migration),
+            Box::new(m20261123_000009_catalog_search::Migration),
         ]
     }
 }
