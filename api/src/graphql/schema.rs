@@ -5,7 +5,7 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, Upload};
 use super::account::{mutation::AccountMutation, query::AccountQuery};
 use super::base::types::IncubationBaseConnection;
 use super::base::{mutation::BaseMutation, query::BaseQuery};
-use super::catalog::types::ProductConnection;
+use super::catalog::types::{InquiryConnection, ProductConnection};
 use super::catalog::{mutation::CatalogMutation, query::CatalogQuery};
 use super::common::extension::ErrorCodes;
 use super::common::scalars::Decimal;
@@ -49,6 +49,7 @@ pub fn build_schema(config: &Config, state: Option<AppState>) -> QihangSchema {
         .override_output_type_description::<IncubationBaseConnection>("A page of incubation bases.")
         .override_output_type_description::<TraineeConnection>("A page of trainees.")
         .override_output_type_description::<ProductConnection>("A page of the catalog.")
+        .override_output_type_description::<InquiryConnection>("A page of sourcing inquiries.")
         .override_output_type_description::<IdentityRevealEntryConnection>(
             "A page of the identity reveal audit log.",
         )

@@ -219,3 +219,25 @@ pub struct CreateApiKeyInput {
     /// What the key is for, e.g. "ERP 同步" (1–100 characters).
     pub name: String,
 }
+
+/// A sourcing inquiry, for `createInquiry`.
+#[derive(InputObject)]
+pub struct CreateInquiryInput {
+    /// A PUBLISHED product.
+    pub product_id: ID,
+    /// Units wanted, at least the product's `minOrderQuantity`.
+    pub quantity: i32,
+    /// A message to the base (up to 1000 characters).
+    pub message: Option<String>,
+}
+
+/// An answer, for `respondToInquiry`.
+#[derive(InputObject)]
+pub struct RespondInquiryInput {
+    /// An OPEN inquiry on a product of your base (or your own product).
+    pub inquiry_id: ID,
+    /// True to accept, false to decline.
+    pub accept: bool,
+    /// The answer to the partner (up to 1000 characters).
+    pub response: Option<String>,
+}

@@ -3,17 +3,21 @@
 use async_graphql::{Context, ID, Object};
 
 use super::inputs::{
-    CreateApiKeyInput, CreatePartnerInput, CreateProductInput, UpdateProducerProfileInput,
-    UpdateProductImageInput, UpdateProductInput, UploadProductImageInput,
+    CreateApiKeyInput, CreateInquiryInput, CreatePartnerInput, CreateProductInput,
+    RespondInquiryInput, UpdateProducerProfileInput, UpdateProductImageInput, UpdateProductInput,
+    UploadProductImageInput,
 };
-use super::types::{CreateApiKeyPayload, PartnerPayload, ProducerProfilePayload, ProductPayload};
+use super::types::{
+    CreateApiKeyPayload, InquiryPayload, PartnerPayload, ProducerProfilePayload, ProductPayload,
+};
 use crate::error::{AppError, GqlResultExt};
 use crate::graphql::common::{ContextExt, ids, respond};
 use crate::service::catalog::image::{ImageChanges, ImageLimits, Upload};
+use crate::service::catalog::inquiry::{Answer, NewInquiry};
 use crate::service::catalog::partner::NewPartner;
 use crate::service::catalog::producer::ProfileChanges;
 use crate::service::catalog::product::{NewProduct, ProductChanges};
-use crate::service::catalog::{self, image, partner, producer, product};
+use crate::service::catalog::{self, image, inquiry, partner, producer, product};
 
 /// Catalog mutations.
 #[derive(Default)]
@@ -252,5 +256,45 @@ impl CatalogMutation {
         catalog::partner::revoke_key(ctx.db(), actor, id)
             .await
             .gql()
+    }
+
+    /// Asks about a PUBLISHED product. PARTNER only (an API key or a partner account); the
+    /// quantity must reach the product's minimum order quantity.
+    async fn create_inquiry(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; every field is described on the input type.")]
+        input: CreateInquiryInput,
+    ) -> async_graphql::Result<InquiryPayload> {
+        let actor = ctx.actor()?;
+        let new_inquiry = match ids::input(|ids| NewInquiry {
+            product_id: ids.one("productId", &input.product_id),
+            quantity: input.quantity,
+            message: input.message,
+        }) {
+            Ok(value) => value,
+            Err(err) => return respond(Err(err)),
+        };
+        respond(inquiry::create(ctx.db(), actor, new_inquiry).await)
+    }
+
+    /// Accepts or declines an OPEN inquiry: a BASE_MANAGER for its bases' products, a
+    /// TRAINEE for its own. Answered inquiries are `INVALID_STATE`.
+    async fn respond_to_inquiry(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; every field is described on the input type.")]
+        input: RespondInquiryInput,
+    ) -> async_graphql::Result<InquiryPayload> {
+        let actor = ctx.actor()?;
+        let answer = match ids::input(|ids| Answer {
+            inquiry_id: ids.one("inquiryId", &input.inquiry_id),
+            accept: input.accept,
+            response: input.response,
+        }) {
+            Ok(value) => value,
+            Err(err) => return respond(Err(err)),
+        };
+        respond(inquiry::respond(ctx.db(), actor, answer).await)
     }
 }

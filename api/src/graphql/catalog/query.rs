@@ -4,7 +4,9 @@ use async_graphql::{Context, ID, Object};
 use uuid::Uuid;
 
 use super::inputs::{ProductFilter, ProductOrder};
-use super::types::{Partner, Product, ProductConnection};
+use super::types::{
+    Inquiry, InquiryConnection, InquiryStatus, Partner, Product, ProductConnection,
+};
 use crate::error::GqlResultExt;
 use crate::graphql::common::ContextExt;
 use crate::graphql::common::pagination::{TotalCount, connection, cost, page_args};
@@ -79,5 +81,35 @@ impl CatalogQuery {
             .into_iter()
             .map(Partner)
             .collect())
+    }
+
+    /// Sourcing inquiries, oldest first: a PARTNER its own, a BASE_MANAGER those on its
+    /// bases' products, a TRAINEE those on its products, an ADMIN those in its region.
+    #[graphql(complexity = "cost(first, None, child_complexity)")]
+    async fn inquiries(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the edge to continue after.")] after: Option<String>,
+        #[graphql(desc = "Only inquiries in one of these states.")] status: Option<
+            Vec<InquiryStatus>,
+        >,
+    ) -> async_graphql::Result<InquiryConnection> {
+        let actor = ctx.actor()?.clone();
+        let args = page_args(first, after, None, None).gql()?;
+        let statuses: Vec<entity::InquiryStatus> = status
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let page = catalog::inquiry::list(ctx.db(), &actor, &statuses, &args)
+            .await
+            .gql()?;
+        let db = ctx.db().clone();
+        let total = TotalCount::new(move || {
+            let (db, actor, statuses) = (db.clone(), actor.clone(), statuses.clone());
+            Box::pin(async move { catalog::inquiry::count(&db, &actor, &statuses).await.gql() })
+        });
+        Ok(connection(page, |i| i.id, Inquiry, total))
     }
 }

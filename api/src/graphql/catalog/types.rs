@@ -2,7 +2,7 @@
 //! producer is a `ProducerProfile`, the public face the producer chose.
 
 use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject};
-use entity::{api_key, partner, producer_profile, product};
+use entity::{api_key, inquiry, partner, producer_profile, product};
 
 use crate::error::AppError;
 use crate::graphql::base::types::IncubationBase;
@@ -388,6 +388,96 @@ impl ApiKey {
         self.0.revoked_at.map(Into::into)
     }
 }
+
+/// Where a sourcing inquiry stands.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::InquiryStatus")]
+pub enum InquiryStatus {
+    /// Waiting for an answer.
+    Open,
+    /// The base or producer can supply.
+    Accepted,
+    /// The base or producer cannot supply.
+    Declined,
+    /// Closed without an answer.
+    Closed,
+}
+
+/// The stored row, exposed through the `#[Object]` impl below.
+pub struct Inquiry(pub inquiry::Model);
+
+/// A partner's sourcing inquiry about a published product.
+#[Object]
+impl Inquiry {
+    /// Opaque id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Who asks.
+    async fn partner(&self, ctx: &Context<'_>) -> async_graphql::Result<Partner> {
+        ctx.loaders()
+            .partners
+            .load_one(self.0.partner_id)
+            .await?
+            .map(Partner)
+            .ok_or_else(|| AppError::NotFound.extend())
+    }
+
+    /// About what (still shown after the product is archived).
+    async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Product> {
+        ctx.loaders()
+            .products
+            .load_one(self.0.product_id)
+            .await?
+            .map(Product)
+            .ok_or_else(|| AppError::NotFound.extend())
+    }
+
+    /// How many units.
+    async fn quantity(&self) -> i32 {
+        self.0.quantity
+    }
+
+    /// The partner's message.
+    async fn message(&self) -> Option<&str> {
+        self.0.message.as_deref()
+    }
+
+    /// Where it stands.
+    async fn status(&self) -> InquiryStatus {
+        self.0.status.into()
+    }
+
+    /// The answer of the base or producer.
+    async fn response(&self) -> Option<&str> {
+        self.0.response.as_deref()
+    }
+
+    /// When it was answered.
+    async fn responded_at(&self) -> Option<DateTime> {
+        self.0.responded_at.map(Into::into)
+    }
+
+    /// When it was sent.
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
+    }
+}
+
+/// A page of inquiries.
+pub type InquiryConnection = KeyConnection<Inquiry>;
+
+/// Result of `createInquiry` and `respondToInquiry`.
+#[derive(SimpleObject)]
+pub struct InquiryPayload {
+    /// The inquiry as saved.
+    pub inquiry: Option<Inquiry>,
+    /// Problems with the input; nothing was changed.
+    pub user_errors: Vec<UserError>,
+}
+
+object_payload!(InquiryPayload, inquiry: inquiry::Model => Inquiry);
 
 /// Result of product mutations.
 #[derive(SimpleObject)]

@@ -6,6 +6,7 @@
 //! region, a BASE_MANAGER those of its bases, a TRAINEE its own. Only those may change them.
 
 pub mod image;
+pub mod inquiry;
 pub mod media;
 pub mod partner;
 pub mod producer;
