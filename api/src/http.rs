@@ -61,7 +61,12 @@ pub fn router(app: AppState, schema: QihangSchema) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .route("/templates/trainees.xlsx", get(trainee_template));
+        .route("/templates/trainees.xlsx", get(trainee_template))
+        .route("/media/{key}", get(crate::http_catalog::media_file))
+        .route(
+            "/catalog/products.csv",
+            get(crate::http_catalog::products_csv),
+        );
     if config.graphiql_enabled() {
         router = router
             .route("/", get(graphiql))

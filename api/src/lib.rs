@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod http_catalog;
 pub mod service;
 pub mod state;
 pub mod telemetry;

@@ -190,10 +190,13 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
     encode(width, height, image::ImageFormat::Png)
 }
 
-/// An image of the given size and format, with some detail so encoders do real work.
+/// An image of the given size and format, noisy so that its encoded size follows its pixel
+/// count.
 pub fn encode(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
+    let mut seed: u32 = width ^ height.rotate_left(16);
+    let image = image::RgbImage::from_fn(width, height, |_, _| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        image::Rgb([(seed >> 16) as u8, (seed >> 8) as u8, seed as u8])
     });
     let mut out = std::io::Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(image)

@@ -5,6 +5,7 @@
 //! also the other products in their scope ([`managed`]): an ADMIN those of bases in its
 //! region, a BASE_MANAGER those of its bases, a TRAINEE its own. Only those may change them.
 
+pub mod export;
 pub mod image;
 pub mod inquiry;
 pub mod media;
