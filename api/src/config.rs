@@ -1,6 +1,7 @@
 //! Configuration: one clap struct, every option also read from an environment variable.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -122,11 +123,14 @@ pub struct Config {
     )]
     pub access_token_ttl_secs: u64,
 
-    /// Lifetime of refresh tokens in seconds.
+    /// Longest a login session lasts, in seconds: its refresh tokens expire this long after
+    /// the login, however often they are rotated.
     #[arg(long = "refresh-token-ttl", env = "QIHANG_REFRESH_TOKEN_TTL", default_value_t = 30 * 24 * 3600)]
     pub refresh_token_ttl_secs: u64,
 
-    /// Failed logins allowed for one login name within the lock-out window.
+    /// Login attempts allowed for one login name within the lock-out window. Each attempt is
+    /// counted in the database before the password is checked, so the limit holds for
+    /// concurrent attempts and across server processes; a successful login resets it.
     #[arg(long, env = "QIHANG_LOGIN_MAX_FAILURES", default_value_t = 5)]
     pub login_max_failures: u32,
 
@@ -138,11 +142,57 @@ pub struct Config {
     )]
     pub login_window_secs: u64,
 
+    /// Login attempts allowed from one client address per minute, whatever the login name
+    /// (kept in memory, per process). IPv6 addresses count per /64 network.
+    #[arg(long, env = "QIHANG_LOGIN_PER_ADDRESS", default_value = "60")]
+    pub login_per_address: NonZeroU32,
+
+    /// Take the client address from the last `X-Forwarded-For` entry instead of the TCP
+    /// peer. Turn on only behind exactly one reverse proxy that appends that header;
+    /// otherwise clients could pick their own address.
+    #[arg(long, env = "QIHANG_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
+    pub trust_forwarded_for: bool,
+
+    /// How long a process caches whether a signed-in user is still active, in milliseconds.
+    /// Changes made by this process take effect at once and, on PostgreSQL, other processes
+    /// are told at once (LISTEN/NOTIFY); the cache only bounds how stale a missed message can
+    /// leave them. 0 reads the account on every request.
+    #[arg(long, env = "QIHANG_ACCOUNT_CACHE_MS", default_value_t = 2000)]
+    pub account_cache_ms: u64,
+
+    /// Seconds between purges of expired refresh tokens and stale login counters; 0 turns
+    /// the purge off.
+    #[arg(
+        long = "purge-interval",
+        env = "QIHANG_PURGE_INTERVAL",
+        default_value_t = 600
+    )]
+    pub purge_interval_secs: u64,
+
     /// How long a DataLoader waits to gather keys, in microseconds. Measured (bench/README.md):
     /// with no delay tokio's cooperative budget makes a 31-item list's children load in 17
     /// statements instead of 1; 1 ms batches reliably in debug and release builds.
     #[arg(long, env = "QIHANG_DATALOADER_DELAY_US", default_value_t = 1000)]
     pub dataloader_delay_us: u64,
+
+    /// Requests allowed per partner API key per minute (a burst of this size, refilled
+    /// evenly); beyond it a request is refused with `RATE_LIMITED` and a retry hint.
+    #[arg(long, env = "QIHANG_API_KEY_PER_MINUTE", default_value = "600")]
+    pub api_key_per_minute: NonZeroU32,
+
+    /// Directory of uploaded product images and their renditions. Default: `media` in the
+    /// data directory.
+    #[arg(long, env = "QIHANG_MEDIA_DIR")]
+    pub media_dir: Option<PathBuf>,
+
+    /// Largest product image upload in bytes.
+    #[arg(long, env = "QIHANG_MAX_IMAGE_BYTES", default_value_t = 5 * 1024 * 1024)]
+    pub max_image_bytes: usize,
+
+    /// Most pixels (width × height) an uploaded image may have; larger ones are refused
+    /// before decoding (a small file can claim huge dimensions: a decompression bomb).
+    #[arg(long, env = "QIHANG_MAX_IMAGE_PIXELS", default_value_t = 40_000_000)]
+    pub max_image_pixels: u64,
 }
 
 /// The secrets the server runs with, after configuration and development defaults.
@@ -227,9 +277,26 @@ impl Config {
         Duration::from_micros(self.dataloader_delay_us)
     }
 
-    /// Refresh token lifetime.
+    /// Refresh token lifetime: the longest a login session lasts.
     pub fn refresh_token_ttl(&self) -> Duration {
         Duration::from_secs(self.refresh_token_ttl_secs)
+    }
+
+    /// Lock-out window for failed logins.
+    pub fn login_window(&self) -> Duration {
+        Duration::from_secs(self.login_window_secs)
+    }
+
+    /// How long account states are cached.
+    pub fn account_cache_ttl(&self) -> Duration {
+        Duration::from_millis(self.account_cache_ms)
+    }
+
+    /// Where product images are stored.
+    pub fn media_dir(&self) -> PathBuf {
+        self.media_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("media"))
     }
 
     /// Resolves the secrets: given ones are validated; in development missing ones are

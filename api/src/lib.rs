@@ -9,6 +9,7 @@ pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod http;
+pub mod http_catalog;
 pub mod service;
 pub mod state;
 pub mod telemetry;
@@ -21,10 +22,13 @@ use axum::Router;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
+use crate::auth::account_state::AccountStates;
+use crate::auth::api_key::ApiKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::crypto::FieldCipher;
+use crate::service::catalog::media::LocalDir;
 use crate::state::AppState;
 use crate::telemetry::Metrics;
 
@@ -90,6 +94,11 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     let events = events::EventBus::start(&db, config.database_schema.as_deref())
         .await
         .context("cannot listen for events on the database")?;
+    let accounts = Arc::new(AccountStates::new(db.clone(), config.account_cache_ttl()));
+    accounts
+        .listen()
+        .await
+        .context("cannot listen for account changes")?;
     let state = AppState {
         events,
         db,
@@ -100,11 +109,16 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         cipher: Arc::new(cipher),
         throttle: Arc::new(LoginThrottle::new(
             config.login_max_failures,
-            Duration::from_secs(config.login_window_secs),
+            config.login_window(),
+            config.login_per_address,
         )),
+        accounts,
+        api_keys: Arc::new(ApiKeys::new(config.api_key_per_minute)),
+        media: Arc::new(LocalDir::new(config.media_dir())),
         metrics,
         config: Arc::new(config),
     };
+    spawn_purge(&state);
     let schema = graphql::build_schema(&state.config, Some(state.clone()));
     Ok(App {
         router: http::router(state.clone(), schema),
@@ -138,6 +152,29 @@ async fn upgrade_sealing(db: &DatabaseConnection, cipher: &FieldCipher) -> anyho
         );
     }
     Ok(())
+}
+
+/// Every `QIHANG_PURGE_INTERVAL` seconds, deletes expired refresh tokens and stale login
+/// counters. Every process may run it: the deletes are idempotent. The first run is one
+/// interval after start-up.
+fn spawn_purge(state: &AppState) {
+    let period = Duration::from_secs(state.config.purge_interval_secs);
+    if period.is_zero() {
+        return;
+    }
+    let state = state.clone();
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match service::account::purge_expired(&state.db, &state.throttle).await {
+                Ok(purged) if purged > 0 => tracing::info!(purged, "purged expired sign-in data"),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "purging expired sign-in data failed"),
+            }
+        }
+    });
 }
 
 /// Creates the nationwide ADMIN from `QIHANG_ADMIN_LOGIN`/`QIHANG_ADMIN_PASSWORD` when no

@@ -114,7 +114,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if graphiql {
         tracing::info!("GraphiQL: http://{listen}/");
     }
-    axum::serve(listener, app.router)
+    // The peer address feeds the per-address login limit (see `http::client_address`).
+    let service = app
+        .router
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("stopped");

@@ -1,14 +1,18 @@
-//! What every request shares: the database, keys, throttles, metrics and configuration.
+//! What every request shares: the database, keys, throttles, account states, metrics and
+//! configuration.
 
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
+use crate::auth::account_state::AccountStates;
+use crate::auth::api_key::ApiKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::crypto::FieldCipher;
 use crate::events::EventBus;
+use crate::service::catalog::media::MediaStore;
 use crate::telemetry::Metrics;
 
 /// Shared server state; cheap to clone.
@@ -19,6 +23,10 @@ pub struct AppState {
     pub keys: Arc<TokenKeys>,
     pub cipher: Arc<FieldCipher>,
     pub throttle: Arc<LoginThrottle>,
+    pub accounts: Arc<AccountStates>,
+    pub api_keys: Arc<ApiKeys>,
+    /// Uploaded product images and their renditions.
+    pub media: Arc<dyn MediaStore>,
     pub metrics: Arc<Metrics>,
     /// Live updates for subscriptions.
     pub events: EventBus,

@@ -39,6 +39,9 @@ pub struct Metrics {
     pub db_statement_duration: Histogram,
     /// SQL statements run since start; tests read it to prove batching.
     db_statements: Counter,
+    /// Passwords checked against a stored hash (sign-in, password change): shows that the
+    /// login limits stop guesses before the costly check.
+    password_checks: Counter,
 }
 
 impl Default for Metrics {
@@ -71,13 +74,30 @@ impl Metrics {
         );
         let db_statements = Counter::default();
         registry.register("db_statements", "SQL statements run", db_statements.clone());
+        let password_checks = Counter::default();
+        registry.register(
+            "password_checks",
+            "Passwords checked against a stored hash",
+            password_checks.clone(),
+        );
         Metrics {
             registry,
             http_requests,
             http_duration,
             db_statement_duration,
             db_statements,
+            password_checks,
         }
+    }
+
+    /// Records one password check.
+    pub fn record_password_check(&self) {
+        self.password_checks.inc();
+    }
+
+    /// Passwords checked so far.
+    pub fn password_checks(&self) -> u64 {
+        self.password_checks.get()
     }
 
     /// Records one SQL statement.

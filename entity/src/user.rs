@@ -24,6 +24,11 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
+    /// False once deactivated: the account cannot sign in and its tokens are refused.
+    pub active: bool,
+    /// Access tokens carry the generation they were issued in; raising it (deactivation,
+    /// password reset) makes every earlier access token invalid at once.
+    pub token_generation: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,8 +9,11 @@ mod m20261122_000002_account;
 mod m20261122_000003_base;
 mod m20261122_000004_trainee;
 mod m20261122_000005_reveal_log_append_only;
+mod m20261123_000001_account_controls;
 mod m20261123_000002_personal_data;
 mod m20261123_000004_trainee_sorting_and_category_lists;
+mod m20261123_000008_catalog;
+mod m20261123_000009_catalog_search;
 mod m20261123_000010_star;
 
 /// Every migration, oldest first.
@@ -25,8 +28,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_base::Migration),
             Box::new(m20261122_000004_trainee::Migration),
             Box::new(m20261122_000005_reveal_log_append_only::Migration),
+            Box::new(m20261123_000001_account_controls::Migration),
             Box::new(m20261123_000002_personal_data::Migration),
             Box::new(m20261123_000004_trainee_sorting_and_category_lists::Migration),
+            Box::new(m20261123_000008_catalog::Migration),
+            Box::new(m20261123_000009_catalog_search::Migration),
             Box::new(m20261123_000010_star::Migration),
         ]
     }

@@ -1,5 +1,7 @@
 //! Accounts: sign-in, token rotation, sign-out, token checks, throttling and createUser.
 
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -254,15 +256,68 @@ async fn bad_access_tokens_are_unauthenticated() {
         ("garbage", "not-a-token".to_owned()),
     ];
     for (case, token) in cases {
-        let body = app.gql(ME, json!({}), Some(&token)).await;
+        let (status, body) = app
+            .post(json!({ "query": ME, "variables": {} }), Some(&token))
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{case}: {body}");
         assert_eq!(error_code(&body), "UNAUTHENTICATED", "{case}: {body}");
+        assert_eq!(body.get("data"), None, "{case}: nothing ran: {body}");
     }
-    let public = app
-        .gql("{ regions { code } }", json!({}), Some("not-a-token"))
+}
+
+#[tokio::test]
+async fn a_bad_token_fails_the_whole_request_on_get_post_and_batches() {
+    let app = TestApp::new().await;
+    let public = "{ regions { code } }";
+
+    let (status, body) = app
+        .post(json!({ "query": public }), Some("not-a-token"))
         .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(
+        error_code(&body),
+        "UNAUTHENTICATED",
+        "even public fields fail: {body}"
+    );
+
+    let (status, body) = app
+        .post(
+            json!([{ "query": public }, { "query": ME }]),
+            Some("not-a-token"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "batch: {body}");
+    assert_eq!(error_code(&body), "UNAUTHENTICATED", "batch: {body}");
+
+    let request = Request::get("/graphql?query=%7B%20regions%20%7B%20code%20%7D%20%7D")
+        .header(header::AUTHORIZATION, "Bearer not-a-token")
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, bytes) = app.send(request).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(error_code(&body), "UNAUTHENTICATED", "GET: {body}");
     assert!(
-        public.get("errors").is_none(),
-        "public data stays readable: {public}"
+        headers[header::WWW_AUTHENTICATE]
+            .to_str()
+            .unwrap()
+            .starts_with("Bearer"),
+        "a 401 carries its challenge"
+    );
+    let basic = Request::get("/graphql?query=%7B%20regions%20%7B%20code%20%7D%20%7D")
+        .header(header::AUTHORIZATION, "Basic cm9vdDpyb290")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        app.send(basic).await.0,
+        StatusCode::UNAUTHORIZED,
+        "other schemes"
+    );
+
+    let anonymous = app.data(public, json!({}), None).await;
+    assert!(
+        anonymous["regions"].as_array().unwrap().len() > 30,
+        "no header: anonymous as before"
     );
 }
 

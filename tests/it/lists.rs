@@ -241,6 +241,7 @@ async fn trainees_filter_by_any_interest_through_the_category_index() {
         base_ids: vec![base.parse().unwrap()],
         trainee_id: None,
         partner_id: None,
+        session_id: None,
     });
     let filter = TraineeFilter {
         interests: vec![entity::TrainingCategory::DataLabeling],

@@ -4,6 +4,7 @@
 
 mod account;
 mod base;
+mod catalog;
 mod ids;
 mod lists;
 mod paging;

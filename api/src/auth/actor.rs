@@ -27,6 +27,8 @@ pub struct UserActor {
     pub trainee_id: Option<Uuid>,
     /// PARTNER: the partner organisation.
     pub partner_id: Option<Uuid>,
+    /// The login session (refresh token family) the caller signed in with.
+    pub session_id: Option<Uuid>,
 }
 
 impl Actor {

@@ -1,6 +1,8 @@
 //! Access tokens: short-lived HS256 JWTs carrying the caller's role and scope, so checking
 //! permissions needs no database round trip. A changed role or base takes effect at the
-//! next refresh, at most one access-token lifetime later.
+//! next refresh, at most one access-token lifetime later. Deactivation and password resets
+//! take effect at once: a token carries its account's token generation, which
+//! `AccountStates` compares with the current one.
 
 use std::time::Duration;
 
@@ -10,7 +12,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::auth::{Actor, UserActor};
+use crate::auth::UserActor;
 use crate::error::AppError;
 
 const ISSUER: &str = "qihang";
@@ -34,6 +36,21 @@ pub struct Claims {
     pub trainee: Option<Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner: Option<Uuid>,
+    /// The account's token generation when the token was issued.
+    #[serde(rename = "gen", default)]
+    pub generation: i32,
+    /// The login session (refresh token family) the token belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<Uuid>,
+}
+
+/// What a valid access token says.
+#[derive(Debug, Clone)]
+pub struct AccessToken {
+    pub actor: UserActor,
+    /// Compared with the account's current generation on every use.
+    pub generation: i32,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// Signs and checks access tokens.
@@ -63,8 +80,13 @@ impl TokenKeys {
         }
     }
 
-    /// A signed access token for `user` and when it expires.
-    pub fn issue(&self, user: &UserActor) -> Result<(String, DateTime<Utc>), AppError> {
+    /// A signed access token for `user`, issued in the account's token `generation`, and
+    /// when it expires.
+    pub fn issue(
+        &self,
+        user: &UserActor,
+        generation: i32,
+    ) -> Result<(String, DateTime<Utc>), AppError> {
         let now = Utc::now();
         let expires_at = now + chrono::Duration::from_std(self.ttl).map_err(AppError::internal)?;
         let claims = Claims {
@@ -79,6 +101,8 @@ impl TokenKeys {
             bases: user.base_ids.clone(),
             trainee: user.trainee_id,
             partner: user.partner_id,
+            generation,
+            sid: user.session_id,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(AppError::internal)?;
@@ -86,18 +110,26 @@ impl TokenKeys {
     }
 
     /// The caller a token describes; `UNAUTHENTICATED` when it is expired, tampered with,
-    /// signed otherwise or missing a claim.
-    pub fn verify(&self, token: &str) -> Result<Actor, AppError> {
+    /// signed otherwise or missing a claim. Whether the account still admits it is
+    /// `AccountStates::admits`.
+    pub fn verify(&self, token: &str) -> Result<AccessToken, AppError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|_| AppError::Unauthenticated)?;
         let claims = data.claims;
-        Ok(Actor::User(UserActor {
-            user_id: claims.sub,
-            role: claims.role,
-            region_code: claims.region,
-            base_ids: claims.bases,
-            trainee_id: claims.trainee,
-            partner_id: claims.partner,
-        }))
+        let expires_at =
+            DateTime::from_timestamp(claims.exp, 0).ok_or(AppError::Unauthenticated)?;
+        Ok(AccessToken {
+            actor: UserActor {
+                user_id: claims.sub,
+                role: claims.role,
+                region_code: claims.region,
+                base_ids: claims.bases,
+                trainee_id: claims.trainee,
+                partner_id: claims.partner,
+                session_id: claims.sid,
+            },
+            generation: claims.generation,
+            expires_at,
+        })
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod base;
+pub mod catalog;
 pub mod common;
 pub mod region;
 pub mod schema;

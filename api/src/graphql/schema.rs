@@ -5,6 +5,8 @@ use async_graphql::{MergedObject, MergedSubscription, Schema, Upload};
 use super::account::{mutation::AccountMutation, query::AccountQuery};
 use super::base::types::IncubationBaseConnection;
 use super::base::{mutation::BaseMutation, query::BaseQuery};
+use super::catalog::types::{InquiryConnection, ProductConnection};
+use super::catalog::{mutation::CatalogMutation, query::CatalogQuery};
 use super::common::extension::ErrorCodes;
 use super::common::scalars::Decimal;
 use super::region::query::RegionQuery;
@@ -23,11 +25,18 @@ pub struct Query(
     BaseQuery,
     TraineeQuery,
     StarQuery,
+    CatalogQuery,
 );
 
 /// All mutations.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AccountMutation, BaseMutation, TraineeMutation, StarMutation);
+pub struct Mutation(
+    AccountMutation,
+    BaseMutation,
+    TraineeMutation,
+    StarMutation,
+    CatalogMutation,
+);
 
 /// All subscriptions (served on `/graphql/ws`).
 #[derive(MergedSubscription, Default)]
@@ -53,6 +62,8 @@ pub fn build_schema(config: &Config, state: Option<AppState>) -> QihangSchema {
     .override_output_type_description::<TraineeConnection>("A page of trainees.")
     .override_output_type_description::<StarConnection>("A page of star profiles.")
     .override_output_type_description::<LivestreamConnection>("A page of livestreams.")
+    .override_output_type_description::<ProductConnection>("A page of the catalog.")
+    .override_output_type_description::<InquiryConnection>("A page of sourcing inquiries.")
     .override_output_type_description::<IdentityRevealEntryConnection>(
         "A page of the identity reveal audit log.",
     )

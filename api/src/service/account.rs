@@ -1,4 +1,7 @@
 //! Accounts: sign-in, token rotation, sign-out and creating users within one's region.
+//! Stopping accounts and changing passwords are in `manage`.
+
+pub mod manage;
 
 use std::collections::HashMap;
 
@@ -14,10 +17,12 @@ use uuid::Uuid;
 use super::scope::Scope;
 use super::write::write;
 use super::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
+use crate::auth::account_state::AccountStates;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::auth::{Actor, RegionScope, UserActor, password, refresh};
 use crate::error::AppError;
+use crate::telemetry::Metrics;
 
 /// What a successful login or refresh hands to the client.
 #[derive(Debug)]
@@ -32,7 +37,20 @@ pub struct Session {
 pub struct AuthContext<'a> {
     pub keys: &'a TokenKeys,
     pub throttle: &'a LoginThrottle,
+    pub accounts: &'a AccountStates,
+    pub metrics: &'a Metrics,
+    /// The longest a login session lasts.
     pub refresh_ttl: std::time::Duration,
+    /// The caller's network address, when known.
+    pub client: Option<std::net::IpAddr>,
+}
+
+impl AuthContext<'_> {
+    /// Checks a password, counting the check.
+    async fn verify(&self, stored_hash: Option<String>, text: &str) -> ServiceResult<bool> {
+        self.metrics.record_password_check();
+        Ok(password::verify(stored_hash, text.to_owned()).await?)
+    }
 }
 
 /// Login names are case-insensitive.
@@ -42,34 +60,35 @@ fn normalize_login(login: &str) -> String {
 
 const BAD_CREDENTIALS: &str = "登录名或密码不正确";
 
-/// Signs in with login and password. A wrong password and an unknown login give the same
-/// answer in the same time; repeated failures for one login are `RATE_LIMITED`.
+/// Signs in with login and password. A wrong password, an unknown login and a deactivated
+/// account give the same answer in the same time, so anonymous callers learn nothing about
+/// which logins exist. Too many attempts from one address, or for one login within the
+/// window, are `RATE_LIMITED`: the attempt is counted before the password is checked.
 pub async fn login(
     db: &DatabaseConnection,
     auth: &AuthContext<'_>,
     login: &str,
     password_text: &str,
 ) -> ServiceResult<Session> {
+    auth.throttle.check_address(auth.client)?;
     let login = normalize_login(login);
-    if let Some(retry_after_secs) = auth.throttle.locked_for(&login) {
-        return Err(AppError::RateLimited { retry_after_secs }.into());
-    }
+    auth.throttle.reserve(db, &login).await?;
     let found = user::Entity::find()
         .filter(user::Column::Login.eq(login.as_str()))
         .one(db)
         .await?;
     let stored_hash = found.as_ref().map(|u| u.password_hash.clone());
-    if !password::verify(stored_hash, password_text.to_owned()).await? {
-        auth.throttle.record_failure(&login);
-        return Err(UserError::general(UserErrorCode::Invalid, BAD_CREDENTIALS).into());
-    }
-    let Some(user) = found else {
+    let verified = auth.verify(stored_hash, password_text).await?;
+    let Some(user) = found.filter(|u| verified && u.active) else {
         return Err(UserError::general(UserErrorCode::Invalid, BAD_CREDENTIALS).into());
     };
-    auth.throttle.record_success(&login);
-    write(db)
-        .run(async |txn| open_session(txn, auth, user, Uuid::now_v7()).await)
-        .await
+    auth.throttle.clear(db, &login).await?;
+    let ttl = chrono::Duration::from_std(auth.refresh_ttl).map_err(AppError::internal)?;
+    let session = write(db)
+        .run(async |txn| open_session(txn, auth, user, Uuid::now_v7(), now() + ttl).await)
+        .await?;
+    auth.accounts.remember(&session.user).await;
+    Ok(session)
 }
 
 /// Exchanges a refresh token for a new pair. Each token works once: presenting a used or
@@ -111,16 +130,32 @@ pub async fn refresh(
             if claimed.rows_affected != 1 {
                 return Err(AppError::Unauthenticated.into());
             }
-            let Some(user) = user::Entity::find_by_id(stored.user_id).one(txn).await? else {
+            let Some(user) = user::Entity::find_by_id(stored.user_id)
+                .one(txn)
+                .await?
+                .filter(|u| u.active)
+            else {
                 return Err(AppError::Unauthenticated.into());
             };
-            Ok(Ok(open_session(txn, auth, user, stored.family_id).await?))
+            // The new token keeps the family's expiry: a session ends a fixed time after its
+            // login, however often it is refreshed.
+            let expires_at = stored.expires_at;
+            Ok(Ok(open_session(
+                txn,
+                auth,
+                user,
+                stored.family_id,
+                expires_at,
+            )
+            .await?))
         })
         .await?;
-    outcome.map_err(|reused| {
+    let session = outcome.map_err(|reused| {
         tracing::warn!(user_id = %reused.user_id, family = %reused.family_id, "refresh token reused; family revoked");
-        AppError::Unauthenticated.into()
-    })
+        super::ServiceError::from(AppError::Unauthenticated)
+    })?;
+    auth.accounts.remember(&session.user).await;
+    Ok(session)
 }
 
 /// Ends the session a refresh token belongs to. Returns whether there was one to end.
@@ -152,23 +187,53 @@ async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid) -> Result<u64
     Ok(result.rows_affected)
 }
 
+/// Revokes every refresh token of `user_id` except those of the session `keep`.
+async fn revoke_sessions(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    keep: Option<Uuid>,
+) -> Result<u64, sea_orm::DbErr> {
+    let mut update = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now()))
+        .filter(refresh_token::Column::UserId.eq(user_id))
+        .filter(refresh_token::Column::RevokedAt.is_null());
+    if let Some(family_id) = keep {
+        update = update.filter(refresh_token::Column::FamilyId.ne(family_id));
+    }
+    Ok(update.exec(db).await?.rows_affected)
+}
+
+/// Deletes expired refresh tokens (used and revoked ones are kept until then, to detect
+/// reuse) and stale login counters. Returns how many rows went.
+pub async fn purge_expired(
+    db: &DatabaseConnection,
+    throttle: &LoginThrottle,
+) -> Result<u64, AppError> {
+    let tokens = refresh_token::Entity::delete_many()
+        .filter(refresh_token::Column::ExpiresAt.lte(now()))
+        .exec(db)
+        .await?;
+    Ok(tokens.rows_affected + throttle.purge(db).await?)
+}
+
 async fn open_session(
     db: &impl ConnectionTrait,
     auth: &AuthContext<'_>,
     user: user::Model,
     family_id: Uuid,
+    expires_at: DateTime<Utc>,
 ) -> ServiceResult<Session> {
-    let actor = actor_of(db, &user).await?;
-    let (access_token, access_token_expires_at) = auth.keys.issue(&actor)?;
+    let mut actor = actor_of(db, &user).await?;
+    actor.session_id = Some(family_id);
+    let (access_token, access_token_expires_at) = auth.keys.issue(&actor, user.token_generation)?;
     let token = refresh::generate();
     let now = now();
-    let ttl = chrono::Duration::from_std(auth.refresh_ttl).map_err(AppError::internal)?;
     refresh_token::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user.id),
         family_id: Set(family_id),
         token_hash: Set(refresh::hash(&token)),
-        expires_at: Set(now + ttl),
+        expires_at: Set(expires_at),
         used_at: Set(None),
         revoked_at: Set(None),
         created_at: Set(now),
@@ -199,6 +264,7 @@ async fn actor_of(db: &impl ConnectionTrait, user: &user::Model) -> ServiceResul
         base_ids,
         trainee_id: user.trainee_id,
         partner_id: user.partner_id,
+        session_id: None,
     })
 }
 
@@ -307,13 +373,8 @@ async fn create_in_scope(
             "登录名须为 3 到 64 个字母、数字或 . _ - @",
         );
     }
-    let password_len = input.password.chars().count();
-    if !(12..=128).contains(&password_len) {
-        problems.add(
-            "password",
-            UserErrorCode::Invalid,
-            "密码长度须在 12 到 128 个字符之间",
-        );
+    if !password::acceptable(&input.password) {
+        problems.add("password", UserErrorCode::Invalid, password::RULES);
     }
     let display_name = validate::text(&mut problems, "displayName", &input.display_name, 1, 50);
     let region_code = input
@@ -350,7 +411,11 @@ async fn create_in_scope(
                 display_name: Set(display_name),
                 role: Set(input.role),
                 region_code: Set(region_code.map(str::to_owned)),
-                partner_id: Set(None),
+                partner_id: Set(if input.role == Role::Partner {
+                    input.partner_id
+                } else {
+                    None
+                }),
                 trainee_id: Set(if input.role == Role::Trainee {
                     input.trainee_id
                 } else {
@@ -359,6 +424,8 @@ async fn create_in_scope(
                 created_at: Set(now),
                 updated_at: Set(now),
                 version: Set(1),
+                active: Set(true),
+                token_generation: Set(0),
             }
             .insert(txn)
             .await?;
@@ -445,7 +512,11 @@ async fn check_links(
             }
         },
         Role::Partner => {
-            problems.add("partnerId", UserErrorCode::NotFound, "合作伙伴不存在");
+            if let Some(problem) =
+                super::catalog::partner::check_for_account(txn, scope, input.partner_id).await?
+            {
+                problems.push(problem);
+            }
         }
         Role::Admin => {}
     }

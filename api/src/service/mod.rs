@@ -3,11 +3,14 @@
 
 pub mod account;
 pub mod base;
+pub mod catalog;
 pub mod error;
+pub mod labels;
 pub mod lists;
 pub mod page;
 pub mod region;
 pub mod scope;
+pub mod spreadsheet;
 pub mod star;
 pub mod trainee;
 pub mod validate;

@@ -298,6 +298,7 @@ mod tests {
             base_ids: Vec::new(),
             trainee_id: None,
             partner_id: None,
+            session_id: None,
         }
     }
 

@@ -41,3 +41,35 @@ pub struct CreateUserInput {
     /// TRAINEE: the trainee record of this person.
     pub trainee_id: Option<ID>,
 }
+
+/// The account to stop, for `deactivateUser`.
+#[derive(InputObject)]
+pub struct DeactivateUserInput {
+    /// The user; must be in your region (its region, one of its bases or its trainee's base).
+    pub user_id: ID,
+}
+
+/// The account to restart, for `reactivateUser`.
+#[derive(InputObject)]
+pub struct ReactivateUserInput {
+    /// The user; must be in your region (its region, one of its bases or its trainee's base).
+    pub user_id: ID,
+}
+
+/// Your current and new password, for `changePassword`.
+#[derive(InputObject)]
+pub struct ChangePasswordInput {
+    /// The password you signed in with.
+    pub current_password: String,
+    /// The new password, 12–128 characters, different from the current one.
+    pub new_password: String,
+}
+
+/// A new password set by an ADMIN, for `resetPassword`.
+#[derive(InputObject)]
+pub struct ResetPasswordInput {
+    /// The user; must be in your region (its region, one of its bases or its trainee's base).
+    pub user_id: ID,
+    /// The new password, 12–128 characters. Tell it to the user over a safe channel.
+    pub new_password: String,
+}

@@ -4,6 +4,7 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::user;
 
 use crate::graphql::base::types::IncubationBase;
+use crate::graphql::catalog::types::Partner;
 use crate::graphql::common::errors::object_payload;
 use crate::graphql::common::scalars::DateTime;
 use crate::graphql::common::{ContextExt, Payload, UserError};
@@ -77,12 +78,26 @@ impl User {
         Ok(bases.into_iter().map(IncubationBase).collect())
     }
 
+    /// PARTNER: the partner organisation the account works for.
+    async fn partner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Partner>> {
+        match self.0.partner_id {
+            None => Ok(None),
+            Some(id) => Ok(ctx.loaders().partners.load_one(id).await?.map(Partner)),
+        }
+    }
+
     /// TRAINEE: the trainee record of this person (null when you may not see it).
     async fn trainee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Trainee>> {
         match self.0.trainee_id {
             None => Ok(None),
             Some(id) => Ok(ctx.loaders().trainees.load_one(id).await?.map(Trainee)),
         }
+    }
+
+    /// False once an ADMIN deactivated the account: it cannot sign in and its tokens are
+    /// refused.
+    async fn active(&self) -> bool {
+        self.0.active
     }
 
     /// When the account was created.
@@ -128,12 +143,13 @@ impl Payload for AuthPayload {
     }
 }
 
-/// Result of `createUser`.
+/// Result of `createUser`, `deactivateUser`, `reactivateUser`, `changePassword` and
+/// `resetPassword`.
 #[derive(SimpleObject)]
 pub struct UserPayload {
-    /// The created user.
+    /// The created or changed user.
     pub user: Option<User>,
-    /// Problems with the input; nothing was created.
+    /// Problems with the input; nothing was changed.
     pub user_errors: Vec<UserError>,
 }
 

@@ -2,17 +2,21 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, ErrorExtensions};
+use async_graphql::Context;
 use sea_orm::DatabaseConnection;
 
 use super::Loaders;
 use crate::auth::Actor;
-use crate::error::AppError;
 use crate::state::AppState;
 
-/// The caller of one request: an `Actor`, or the reason its credentials were refused.
+/// The caller of one request. Requests with refused credentials never get this far: they
+/// fail as a whole with HTTP 401.
 #[derive(Debug, Clone)]
-pub struct RequestActor(pub Result<Actor, ()>);
+pub struct RequestActor(pub Actor);
+
+/// The network address of the client, for per-address limits; None when unknown.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
 
 /// The request id that the response carries in `x-request-id` and every log line shows.
 #[derive(Debug, Clone)]
@@ -24,7 +28,9 @@ pub trait ContextExt {
     fn state(&self) -> &AppState;
     /// The database.
     fn db(&self) -> &DatabaseConnection;
-    /// The caller; `UNAUTHENTICATED` when the request carried bad or expired credentials.
+    /// The caller (anonymous when none was set). Credentials are checked before execution
+    /// (`http::authenticate`), so this no longer fails; its `Result` keeps the many
+    /// `ctx.actor()?` call sites as they are.
     fn actor(&self) -> async_graphql::Result<&Actor>;
     /// The request's DataLoaders (shared, so deferred work such as `totalCount` can use them).
     fn loaders(&self) -> &Arc<Loaders>;
@@ -40,11 +46,9 @@ impl ContextExt for Context<'_> {
     }
 
     fn actor(&self) -> async_graphql::Result<&Actor> {
-        match self.data_opt::<RequestActor>() {
-            Some(RequestActor(Ok(actor))) => Ok(actor),
-            Some(RequestActor(Err(()))) => Err(AppError::Unauthenticated.extend()),
-            None => Ok(&Actor::Anonymous),
-        }
+        Ok(self
+            .data_opt::<RequestActor>()
+            .map_or(&Actor::Anonymous, |caller| &caller.0))
     }
 
     fn loaders(&self) -> &Arc<Loaders> {

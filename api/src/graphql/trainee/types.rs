@@ -6,13 +6,16 @@ use entity::{identity_reveal, service_record, trainee};
 use crate::error::{AppError, GqlResultExt};
 use crate::graphql::account::types::User;
 use crate::graphql::base::types::{IncubationBase, TrainingCategory};
+use crate::graphql::catalog::loaders::TraineeProductsKey;
+use crate::graphql::catalog::types::{Product, ProductConnection};
 use crate::graphql::common::errors::object_payload;
-use crate::graphql::common::pagination::KeyConnection;
+use crate::graphql::common::pagination::{KeyConnection, TotalCount, connection, cost, page_args};
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, Payload, UserError};
 use crate::graphql::region::types::Region;
 use crate::graphql::star::types::{Award, StarProfile, awards_of};
 use crate::service;
+use crate::service::page::Page;
 use crate::service::trainee::Revealed;
 use crate::service::trainee::import::ImportReport;
 
@@ -249,6 +252,40 @@ impl Trainee {
     /// Prizes won at competitions, oldest record first.
     async fn awards(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Award>> {
         awards_of(ctx, self.0.id).await
+    }
+
+    /// The trainee's products that you may see, in creation order (one statement serves
+    /// every trainee of a list).
+    #[graphql(complexity = "cost(first, None, child_complexity)")]
+    async fn products(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the edge to continue after.")] after: Option<String>,
+    ) -> async_graphql::Result<ProductConnection> {
+        let args = page_args(first, after, None, None).gql()?;
+        let loaders = ctx.loaders().clone();
+        let key = TraineeProductsKey {
+            trainee_id: self.0.id,
+            args: args.clone(),
+        };
+        let page = loaders
+            .trainee_products
+            .load_one(key)
+            .await?
+            .unwrap_or_else(|| Page::empty(&args));
+        let trainee_id = self.0.id;
+        let total = TotalCount::new(move || {
+            let loaders = loaders.clone();
+            Box::pin(async move {
+                Ok(loaders
+                    .trainee_product_counts
+                    .load_one(trainee_id)
+                    .await?
+                    .unwrap_or(0))
+            })
+        });
+        Ok(connection(page, |p| p.id, Product, total))
     }
 
     /// When the trainee was registered.
