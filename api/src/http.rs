@@ -1,40 +1,39 @@
 //! The HTTP surface: `/graphql` (GET for queries, POST), `/graphql/ws`, GraphiQL, health,
 //! readiness and metrics, behind request ids, tracing, CORS, compression and body limits.
 
-use std::future;
-use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_graphql::http::{GraphiQLSource, MultipartOptions, WebSocketProtocols, WsMessage};
+use async_graphql::http::{GraphiQLSource, MultipartOptions};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql::{BatchRequest, Data, Request as GqlRequest};
+use async_graphql::{BatchRequest, Request as GqlRequest};
 use async_graphql_axum::GraphQLResponse;
 use axum::body::Body;
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, State, WebSocketUpgrade};
-use axum::http::{Extensions, HeaderMap, HeaderValue, Method, Request, StatusCode, header};
+use axum::extract::{DefaultBodyLimit, MatchedPath, State};
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
-use tokio::sync::oneshot;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::auth::token::AccessToken;
-use crate::auth::{Actor, api_key};
-use crate::error::AppError;
 use crate::graphql::QihangSchema;
 use crate::graphql::common::Loaders;
 use crate::graphql::common::context::{ClientAddress, RequestActor, RequestId};
 use crate::state::AppState;
 use crate::telemetry::HttpLabels;
+
+mod caller;
+mod ws;
+
+use caller::{authenticate, caller, client_address};
+pub use caller::{identify, refused};
+pub use ws::WS_TOKEN_EXPIRED;
 
 /// What the handlers share.
 #[derive(Clone)]
@@ -57,7 +56,7 @@ pub fn router(app: AppState, schema: QihangSchema) -> Router {
     let state = HttpState { app, schema };
     let mut router = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
-        .route("/graphql/ws", get(graphql_ws))
+        .route("/graphql/ws", get(ws::graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -151,123 +150,6 @@ fn transport_error(status: StatusCode, code: &str, message: &str) -> Response {
         Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })),
     )
         .into_response()
-}
-
-/// The access token of the `Authorization` header: None (anonymous) without one.
-/// `UNAUTHENTICATED` for a malformed, expired or revoked token (its account deactivated or
-/// its password reset) and for other schemes: the whole request then fails with 401.
-async fn authenticate(
-    app: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<AccessToken>, AppError> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Ok(None);
-    };
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .ok_or(AppError::Unauthenticated)?;
-    let access = app.keys.verify(token.trim())?;
-    if app
-        .accounts
-        .admits(access.actor.user_id, access.generation)
-        .await?
-    {
-        Ok(Some(access))
-    } else {
-        Err(AppError::Unauthenticated)
-    }
-}
-
-/// The caller an access token names.
-fn caller(token: Option<&AccessToken>) -> RequestActor {
-    RequestActor(token.map_or(Actor::Anonymous, |t| Actor::User(t.actor.clone())))
-}
-
-/// The caller of a request: the PARTNER of an `X-Api-Key` (see `auth::api_key`), else the
-/// user of a bearer token, else anonymous. A request carrying both is refused: which one
-/// it meant is unclear.
-pub async fn identify(app: &AppState, headers: &HeaderMap) -> Result<RequestActor, AppError> {
-    match headers.get(api_key::HEADER) {
-        Some(_) if headers.contains_key(header::AUTHORIZATION) => Err(AppError::Unauthenticated),
-        Some(key) => {
-            let key = key.to_str().map_err(|_| AppError::Unauthenticated)?;
-            Ok(RequestActor(app.api_keys.authenticate(&app.db, key).await?))
-        }
-        None => Ok(caller(authenticate(app, headers).await?.as_ref())),
-    }
-}
-
-/// The answer to a request whose credentials were refused: 401 with `UNAUTHENTICATED` (and
-/// a `WWW-Authenticate` challenge), or 500 when they could not be checked.
-pub fn refused(err: AppError) -> Response {
-    match err {
-        AppError::Unauthenticated => {
-            let mut response = transport_error(
-                StatusCode::UNAUTHORIZED,
-                "UNAUTHENTICATED",
-                "the access token or API key is malformed, expired or revoked",
-            );
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer error=\"invalid_token\""),
-            );
-            response
-        }
-        AppError::RateLimited { retry_after_secs } => {
-            let message =
-                format!("too many requests for this API key, retry in {retry_after_secs} s");
-            let mut response = (
-                StatusCode::TOO_MANY_REQUESTS,
-                Json(json!({ "errors": [{ "message": message, "extensions": {
-                    "code": "RATE_LIMITED", "retryAfter": retry_after_secs } }] })),
-            )
-                .into_response();
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-            response
-        }
-        other => {
-            tracing::error!(error = ?other, "checking credentials failed");
-            transport_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                "internal error",
-            )
-        }
-    }
-}
-
-/// The client's address: the TCP peer (axum's `ConnectInfo`, set by `main`), or with
-/// `QIHANG_TRUST_FORWARDED_FOR` the last `X-Forwarded-For` entry, which the one trusted proxy
-/// in front appended. A router driven without a socket (the tests' `oneshot`) has none:
-/// such requests share one per-address allowance.
-fn client_address(
-    extensions: &Extensions,
-    headers: &HeaderMap,
-    trust_forwarded: bool,
-) -> ClientAddress {
-    let forwarded = trust_forwarded
-        .then(|| {
-            headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .last()
-                .and_then(|a| a.trim().parse::<IpAddr>().ok())
-        })
-        .flatten();
-    ClientAddress(forwarded.or_else(|| {
-        extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip())
-    }))
 }
 
 fn request_id(headers: &HeaderMap) -> RequestId {
@@ -435,135 +317,6 @@ async fn graphql_get(State(state): State<HttpState>, request: Request<Body>) -> 
     );
     let gql = prepare(&state.app, &actor, client, &request_id(headers), gql);
     GraphQLResponse::from(state.schema.execute(gql).await).into_response()
-}
-
-/// WebSocket close code when the connection's access token expires or is revoked (account
-/// deactivated, password reset). graphql-transport-ws leaves 4400–4499 to the server; 4401
-/// mirrors HTTP 401: sign in or refresh, then reconnect.
-pub const WS_TOKEN_EXPIRED: u16 = 4401;
-/// How often an authenticated WebSocket re-checks that its account still admits its token.
-/// The check is served from the account state cache, so it rarely reads the database.
-const WS_RECHECK: Duration = Duration::from_secs(1);
-
-/// graphql-transport-ws (and the older graphql-ws). The access token goes in the
-/// `connection_init` payload as `{"Authorization": "Bearer …"}`. A bad token closes the
-/// connection at once; a good one keeps it open until the token expires or is revoked,
-/// then it is closed with [`WS_TOKEN_EXPIRED`].
-async fn graphql_ws(
-    State(state): State<HttpState>,
-    headers: HeaderMap,
-    extensions: Extensions,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    let Some(protocol) = headers
-        .get(header::SEC_WEBSOCKET_PROTOCOL)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.split(',')
-                .find_map(|p| p.trim().parse::<WebSocketProtocols>().ok())
-        })
-    else {
-        return StatusCode::BAD_REQUEST.into_response();
-    };
-    let client = client_address(&extensions, &headers, state.app.config.trust_forwarded_for);
-    upgrade
-        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| serve_ws(state, socket, protocol, client))
-}
-
-/// Runs one WebSocket connection: async-graphql's protocol handling, plus closing it when
-/// the token it signed in with stops being valid.
-async fn serve_ws(
-    state: HttpState,
-    socket: WebSocket,
-    protocol: WebSocketProtocols,
-    client: ClientAddress,
-) {
-    let (mut sink, stream) = socket.split();
-    let input = stream
-        .take_while(|message| future::ready(message.is_ok()))
-        .filter_map(|message| {
-            future::ready(match message {
-                Ok(message @ (Message::Text(_) | Message::Binary(_))) => Some(message.into_data()),
-                _ => None,
-            })
-        });
-    let (signed_in, mut token_rx) = oneshot::channel::<AccessToken>();
-    let app = state.app.clone();
-    let mut output = async_graphql::http::WebSocket::new(state.schema.clone(), input, protocol)
-        .on_connection_init(move |payload| async move {
-            let mut headers = HeaderMap::new();
-            let auth = payload
-                .get("Authorization")
-                .or_else(|| payload.get("authorization"))
-                .and_then(|v| v.as_str());
-            if let Some(value) = auth.and_then(|a| HeaderValue::from_str(a).ok()) {
-                headers.insert(header::AUTHORIZATION, value);
-            }
-            let token = authenticate(&app, &headers)
-                .await
-                .map_err(|err| async_graphql::ErrorExtensions::extend(&err))?;
-            let actor = caller(token.as_ref());
-            let mut data = Data::default();
-            data.insert(Arc::new(Loaders::new(
-                &app.db,
-                app.config.dataloader_delay(),
-                &actor.0,
-            )));
-            data.insert(actor);
-            data.insert(client);
-            if let Some(token) = token {
-                // Nobody is waiting only when the connection is already closing.
-                signed_in.send(token).ok();
-            }
-            Ok(data)
-        });
-    let mut token: Option<(AccessToken, tokio::time::Instant)> = None;
-    let mut waiting = true;
-    let mut recheck = tokio::time::interval(WS_RECHECK);
-    let close = loop {
-        tokio::select! {
-            message = output.next() => {
-                let Some(message) = message else { break None };
-                let message = match message {
-                    WsMessage::Text(text) => Message::Text(text.into()),
-                    WsMessage::Close(code, reason) => Message::Close(Some(CloseFrame {
-                        code,
-                        reason: reason.into(),
-                    })),
-                };
-                if sink.send(message).await.is_err() {
-                    break None;
-                }
-            }
-            received = &mut token_rx, if waiting => {
-                waiting = false;
-                if let Ok(access) = received {
-                    let left = (access.expires_at - chrono::Utc::now()).to_std().unwrap_or_default();
-                    token = Some((access, tokio::time::Instant::now() + left));
-                }
-            }
-            () = tokio::time::sleep_until(token.as_ref().map_or_else(tokio::time::Instant::now, |t| t.1)), if token.is_some() => {
-                break Some("token expired");
-            }
-            _ = recheck.tick(), if token.is_some() => {
-                if let Some((access, _)) = &token {
-                    match state.app.accounts.admits(access.actor.user_id, access.generation).await {
-                        Ok(true) => {}
-                        Ok(false) => break Some("token revoked"),
-                        Err(err) => tracing::warn!(error = ?err, "re-checking a WebSocket's account failed"),
-                    }
-                }
-            }
-        }
-    };
-    if let Some(reason) = close {
-        let frame = CloseFrame {
-            code: WS_TOKEN_EXPIRED,
-            reason: reason.into(),
-        };
-        sink.send(Message::Close(Some(frame))).await.ok();
-    }
 }
 
 async fn graphiql() -> Html<String> {

@@ -3,14 +3,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod account;
+mod account_admin;
 mod base;
 mod catalog;
 mod ids;
 mod lists;
+mod login_limits;
 mod paging;
 mod personal_data;
 mod region;
 mod schema;
+mod sessions;
 mod star;
 mod star_account;
 mod star_award;

@@ -117,9 +117,12 @@ impl LoginThrottle {
         Ok(deleted.rows_affected)
     }
 
+    /// Seconds until the window ends. At most the window: a concurrent attempt that took
+    /// its time a moment later may have started the window.
     fn retry_after(&self, window_started_at: DateTime<Utc>, now: DateTime<Utc>) -> u64 {
         let ends = window_started_at + chrono::Duration::from_std(self.window).unwrap_or_default();
-        whole_seconds((ends - now).to_std().unwrap_or_default())
+        let left = (ends - now).to_std().unwrap_or_default();
+        whole_seconds(left.min(self.window))
     }
 }
 

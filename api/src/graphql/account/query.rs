@@ -14,8 +14,9 @@ pub struct AccountQuery;
 
 #[Object]
 impl AccountQuery {
-    /// The signed-in user; null for anonymous callers. Bad or expired credentials are
-    /// `UNAUTHENTICATED`, so the app knows to refresh its token.
+    /// The signed-in user; null for anonymous callers. A request with a bad, expired or
+    /// revoked token fails as a whole (HTTP 401, `UNAUTHENTICATED`), so the app knows to
+    /// refresh its token or sign in again.
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
         match ctx.actor()? {
             Actor::Anonymous => Ok(None),

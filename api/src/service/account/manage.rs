@@ -166,7 +166,7 @@ pub async fn change_password(
         .filter(user::Column::Id.eq(user.id))
         .exec(&txn)
         .await?;
-    // A token without a session (none are issued so) keeps no session alive.
+    // A token from before tokens named their session (no `sid`) keeps none alive.
     revoke_sessions(&txn, user.id, caller.session_id).await?;
     let updated = reload(&txn, user.id).await?;
     txn.commit().await?;
