@@ -15,6 +15,7 @@ mod m20261123_000004_trainee_sorting_and_category_lists;
 mod m20261123_000008_catalog;
 mod m20261123_000009_catalog_search;
 mod m20261123_000010_star;
+mod m20261123_000011_livestream_product;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_catalog::Migration),
             Box::new(m20261123_000009_catalog_search::Migration),
             Box::new(m20261123_000010_star::Migration),
+            Box::new(m20261123_000011_livestream_product::Migration),
         ]
     }
 }

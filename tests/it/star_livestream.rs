@@ -351,3 +351,177 @@ async fn growth_gives_the_hand_built_series_with_empty_periods() {
         .await;
     assert_eq!(error_code(&too_long), "BAD_USER_INPUT");
 }
+
+/// A product of `trainee` at its base, published (with the image publishing needs) unless
+/// `draft`; returns its id.
+async fn product(app: &TestApp, token: &str, trainee: &str, title: &str, draft: bool) -> String {
+    use crate::catalog::{CREATE_PRODUCT, PUBLISH, UPLOAD, png};
+    let data = app
+        .data(
+            CREATE_PRODUCT,
+            json!({ "i": { "producerTraineeId": trainee, "title": title, "category": "HANDICRAFT", "price": "35.00", "unit": "件", "stock": 20 } }),
+            Some(token),
+        )
+        .await;
+    assert_eq!(data["createProduct"]["userErrors"], json!([]), "{data}");
+    let id = data["createProduct"]["product"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    if !draft {
+        let upload = app
+            .upload(
+                token,
+                UPLOAD,
+                json!({ "productId": id, "file": null, "altText": "产品照片" }),
+                "photo.png",
+                &png(300, 200),
+            )
+            .await;
+        assert_eq!(
+            upload["data"]["uploadProductImage"]["userErrors"],
+            json!([])
+        );
+        let published = app.data(PUBLISH, json!({ "id": id }), Some(token)).await;
+        assert_eq!(published["publishProduct"]["userErrors"], json!([]));
+    }
+    id
+}
+
+#[tokio::test]
+async fn a_livestream_features_published_products_in_the_order_given() {
+    let n = network().await;
+    let t = trainee(&n.app, &n.manager_a, &n.base_a, "秦带货", 36).await;
+    let star = star_of(&n.app, &n.manager_a, &t).await;
+    let lantern = product(&n.app, &n.manager_a, &t, "四平宫灯", false).await;
+    let knit = product(&n.app, &n.manager_a, &t, "绒线编织挂件", false).await;
+    let draft = product(&n.app, &n.manager_a, &t, "未上架的草稿", true).await;
+    let with_products = |ids: Value| {
+        let mut input = stream(&star, "2026-07-01T12:00:00Z", 100, 3, "105.00");
+        input["productIds"] = ids;
+        input
+    };
+
+    let refused = record(
+        &n.app,
+        &n.manager_a,
+        with_products(json!([
+            lantern,
+            draft,
+            uuid::Uuid::now_v7().to_string(),
+            lantern,
+            "nope"
+        ])),
+    )
+    .await;
+    let malformed: Vec<Value> = refused["userErrors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| json!([e["field"], e["code"]]))
+        .collect();
+    assert_eq!(
+        malformed,
+        [json!([["input", "productIds", "4"], "INVALID"])],
+        "malformed ids are refused first"
+    );
+    let refused = record(
+        &n.app,
+        &n.manager_a,
+        with_products(json!([
+            lantern,
+            draft,
+            uuid::Uuid::now_v7().to_string(),
+            lantern
+        ])),
+    )
+    .await;
+    let problems: Vec<Value> = refused["userErrors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| json!([e["field"], e["code"]]))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            json!([["input", "productIds", "3"], "INVALID"]),
+            json!([["input", "productIds", "1"], "INVALID_STATE"]),
+            json!([["input", "productIds", "2"], "NOT_FOUND"]),
+        ]
+    );
+    let recorded = record(&n.app, &n.manager_a, with_products(json!([knit, lantern]))).await;
+    assert_eq!(recorded["userErrors"], json!([]), "{recorded}");
+
+    let data = n
+        .app
+        .data(
+            "query($id: ID!) { star(id: $id) { livestreams { edges { node { products { title price } } } } } }",
+            json!({ "id": star }),
+            Some(&n.manager_a),
+        )
+        .await;
+    assert_eq!(
+        data["star"]["livestreams"]["edges"],
+        json!([{ "node": { "products": [
+            { "title": "绒线编织挂件", "price": "35.00" },
+            { "title": "四平宫灯", "price": "35.00" },
+        ] } }])
+    );
+}
+
+#[tokio::test]
+async fn a_page_of_stars_with_streams_and_products_costs_a_constant_number_of_statements() {
+    let n = network().await;
+    let producer = trainee(&n.app, &n.admin, &n.base_a, "产品人", 99).await;
+    let lantern = product(&n.app, &n.admin, &producer, "宫灯", false).await;
+    let rice = product(&n.app, &n.admin, &producer, "大米", false).await;
+    for seq in 0..50u32 {
+        let base = if seq % 2 == 0 { &n.base_a } else { &n.base_b };
+        let t = trainee(&n.app, &n.admin, base, &format!("红人{seq}"), 100 + seq).await;
+        let payload = crate::star::nominate(
+            &n.app,
+            &n.admin,
+            json!({ "traineeId": t, "mentorId": if seq % 2 == 0 { json!(n.instructor_a) } else { json!(null) } }),
+        )
+        .await;
+        let star = payload["star"]["id"].as_str().unwrap().to_owned();
+        n.app
+            .data(
+                ADD_ACCOUNT,
+                json!({ "i": { "starId": star, "platform": "DOUYIN", "handle": format!("hr{seq}"), "followers": seq } }),
+                Some(&n.admin),
+            )
+            .await;
+        for day in 1..=4 {
+            let mut input = stream(&star, &format!("2026-08-0{day}T12:00:00Z"), 10, 1, "9.90");
+            input["productIds"] = json!([lantern, rice]);
+            recorded(&n.app, &n.admin, input).await;
+        }
+    }
+    let query = "query($first: Int) { stars(first: $first) { edges { node { trainee { name base { name } } mentor { displayName } accounts { followers } livestreams(first: 3) { edges { node { sales products { title } } } } } } } }";
+    let measured = n.app.counting(&[&n.admin]).await;
+
+    let mut counts = Vec::new();
+    for first in [5, 50] {
+        let before = measured.statements();
+        let data = measured
+            .data(query, json!({ "first": first }), Some(&n.admin))
+            .await;
+        counts.push(measured.statements() - before);
+        let edges = data["stars"]["edges"].as_array().unwrap();
+        assert_eq!(edges.len(), first as usize);
+        let node = &edges[0]["node"];
+        assert_eq!(node["trainee"]["base"]["name"], "铁西基地");
+        assert_eq!(node["mentor"]["displayName"], "甲老师");
+        assert_eq!(node["livestreams"]["edges"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            node["livestreams"]["edges"][0]["node"]["products"],
+            json!([{ "title": "宫灯" }, { "title": "大米" }])
+        );
+    }
+
+    // stars; trainees, mentors, accounts and stream pages; bases and featured products.
+    assert_eq!(counts[0], counts[1], "independent of page size: {counts:?}");
+    assert!(counts[0] <= 7, "statements: {counts:?}");
+}

@@ -8,7 +8,7 @@ use std::time::Duration;
 use async_graphql::ErrorExtensions;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    award, competition, follower_snapshot, livestream as livestream_row, platform_account,
+    award, competition, follower_snapshot, livestream as livestream_row, platform_account, product,
     star_profile, star_stage_change,
 };
 use sea_orm::DatabaseConnection;
@@ -33,6 +33,7 @@ pub struct StarLoaders {
     pub follower_history: DataLoader<FollowerHistoryLoader>,
     pub livestreams: DataLoader<StarLivestreamsLoader>,
     pub livestream_counts: DataLoader<StarLivestreamCountLoader>,
+    pub livestream_products: DataLoader<LivestreamProductsLoader>,
 }
 
 impl StarLoaders {
@@ -57,6 +58,7 @@ impl StarLoaders {
             follower_history: loader(FollowerHistoryLoader(db.clone()), delay),
             livestreams: loader(StarLivestreamsLoader(db.clone()), delay),
             livestream_counts: loader(StarLivestreamCountLoader(db.clone()), delay),
+            livestream_products: loader(LivestreamProductsLoader(scoped()), delay),
         }
     }
 }
@@ -285,6 +287,20 @@ impl Loader<Uuid> for StarLivestreamCountLoader {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         livestream::count_of_stars(&self.0, keys)
+            .await
+            .map_err(loader_error)
+    }
+}
+
+/// Featured products by livestream id, among the products the caller may see.
+pub struct LivestreamProductsLoader(Scoped);
+
+impl Loader<Uuid> for LivestreamProductsLoader {
+    type Value = Vec<product::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        livestream::products_of(&self.0.db, &self.0.actor, keys)
             .await
             .map_err(loader_error)
     }

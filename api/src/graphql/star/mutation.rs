@@ -123,6 +123,10 @@ impl StarMutation {
                     views: input.views,
                     orders: input.orders,
                     sales: input.sales.0,
+                    product_ids: ids.list(
+                        "productIds",
+                        input.product_ids.as_deref().unwrap_or_default(),
+                    ),
                 })?;
                 livestream::record(&state.db, &state.events, actor, new).await
             }

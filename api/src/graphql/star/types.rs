@@ -10,6 +10,7 @@ use entity::{
 use super::loaders::{FollowerHistoryKey, GrowthKey, StarLivestreamsKey};
 use crate::error::{AppError, GqlResultExt};
 use crate::graphql::account::types::User;
+use crate::graphql::catalog::types::Product;
 use crate::graphql::common::errors::object_payload;
 use crate::graphql::common::pagination::{
     KeyConnection, MAX_PAGE_SIZE, TotalCount, connection, cost, page_args,
@@ -17,6 +18,7 @@ use crate::graphql::common::pagination::{
 use crate::graphql::common::scalars::{Date, DateTime, Decimal};
 use crate::graphql::common::{ContextExt, UserError};
 use crate::graphql::trainee::types::Trainee;
+use crate::service::catalog;
 use crate::service::page::{Cursor, Page};
 use crate::service::star::{account, growth, livestream as livestreams, metrics};
 
@@ -190,7 +192,7 @@ impl StarProfile {
             .load_one(self.0.id)
             .await?
             .unwrap_or(0);
-        Ok(Decimal(metrics::yuan(fen)))
+        Ok(Decimal(catalog::from_fen(fen)))
     }
 
     /// Follower, stream and sales figures per week or month from `from` to `to` (both
@@ -464,7 +466,21 @@ impl Livestream {
 
     /// Sales in yuan.
     async fn sales(&self) -> Decimal {
-        Decimal(metrics::yuan(self.0.sales_fen))
+        Decimal(catalog::from_fen(self.0.sales_fen))
+    }
+
+    /// Products featured, in the order given (those you may see).
+    async fn products(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Product>> {
+        Ok(ctx
+            .loaders()
+            .stars
+            .livestream_products
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Product)
+            .collect())
     }
 
     /// GPM: sales per thousand views, in yuan with 2 decimals; null without views.
@@ -524,7 +540,7 @@ impl GrowthPoint {
 
     /// Sales of those livestreams, in yuan.
     async fn sales(&self) -> Decimal {
-        Decimal(metrics::yuan(self.0.sales_fen))
+        Decimal(catalog::from_fen(self.0.sales_fen))
     }
 }
 

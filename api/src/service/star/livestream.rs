@@ -4,21 +4,21 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{Platform, base, livestream, trainee};
+use entity::{Platform, ProductStatus, base, livestream, livestream_product, product, trainee};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
-use super::metrics::{MAX_SALES_YUAN, fen};
 use super::profile::get as get_star;
 use super::{staff, visible_stars};
 use crate::auth::Actor;
 use crate::error::AppError;
 use crate::events::{Event, EventBus};
+use crate::service::catalog;
 use crate::service::page::{self, Direction, Order, Page, PageArgs};
 use crate::service::write::write;
 use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, now};
@@ -37,7 +37,12 @@ pub struct NewLivestream {
     pub views: i32,
     pub orders: i32,
     pub sales: Decimal,
+    /// Featured products, in the order given.
+    pub product_ids: Vec<Uuid>,
 }
+
+/// Most products one livestream may feature.
+const MAX_PRODUCTS: usize = 50;
 
 fn check(input: &NewLivestream, problems: &mut Problems) -> Option<i64> {
     if !(1..=MAX_DURATION_MINUTES).contains(&input.duration_minutes) {
@@ -66,15 +71,72 @@ fn check(input: &NewLivestream, problems: &mut Problems) -> Option<i64> {
             "观看人次不能少于最高同时在线人数",
         );
     }
-    let sales = fen(input.sales, MAX_SALES_YUAN);
+    let sales = catalog::to_fen(input.sales);
     if sales.is_none() {
         problems.add(
             "sales",
             UserErrorCode::Invalid,
-            "销售额须为不小于 0 的金额，最多两位小数",
+            "销售额须为不小于 0、不超过一亿元的金额，最多两位小数",
         );
     }
+    if input.product_ids.len() > MAX_PRODUCTS {
+        problems.add(
+            "productIds",
+            UserErrorCode::Invalid,
+            format!("一场直播最多登记 {MAX_PRODUCTS} 件产品"),
+        );
+    }
+    for (index, id) in input.product_ids.iter().enumerate() {
+        if input.product_ids[..index].contains(id) {
+            problems.push(product_error(index, UserErrorCode::Invalid, "产品重复"));
+        }
+    }
     sales
+}
+
+fn product_error(index: usize, code: UserErrorCode, message: &str) -> UserError {
+    UserError {
+        field: vec![
+            "input".to_owned(),
+            "productIds".to_owned(),
+            index.to_string(),
+        ],
+        code,
+        message: message.to_owned(),
+    }
+}
+
+/// Checks the featured products: each must be a product the caller may see (`NOT_FOUND`
+/// otherwise) and PUBLISHED (`INVALID_STATE` for a draft or archived one).
+async fn check_products(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    product_ids: &[Uuid],
+    problems: &mut Problems,
+) -> Result<(), DbErr> {
+    if product_ids.is_empty() {
+        return Ok(());
+    }
+    let found: HashMap<Uuid, ProductStatus> = product::Entity::find()
+        .filter(product::Column::Id.is_in(product_ids.iter().copied()))
+        .filter(catalog::visible(actor, false))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.status))
+        .collect();
+    for (index, id) in product_ids.iter().enumerate() {
+        match found.get(id) {
+            None => problems.push(product_error(index, UserErrorCode::NotFound, "产品不存在")),
+            Some(ProductStatus::Published) => {}
+            Some(_) => problems.push(product_error(
+                index,
+                UserErrorCode::InvalidState,
+                "只能登记已上架的产品",
+            )),
+        }
+    }
+    Ok(())
 }
 
 /// Records a livestream of a star the caller manages, and tells subscribers once it is
@@ -95,6 +157,7 @@ pub async fn record(
                     UserError::input("starId", UserErrorCode::NotFound, "网创红人不存在").into(),
                 );
             };
+            check_products(txn, actor, &input.product_ids, &mut problems).await?;
             problems.into_result()?;
             let base = base::Entity::find()
                 .filter(
@@ -126,6 +189,18 @@ pub async fn record(
             }
             .insert(txn)
             .await?;
+            if !input.product_ids.is_empty() {
+                let links = input.product_ids.iter().zip(0..).map(|(id, position)| {
+                    livestream_product::ActiveModel {
+                        livestream_id: Set(created.id),
+                        product_id: Set(*id),
+                        position: Set(position),
+                    }
+                });
+                livestream_product::Entity::insert_many(links)
+                    .exec_without_returning(txn)
+                    .await?;
+            }
             Ok((created, base))
         })
         .await?;
@@ -218,4 +293,31 @@ pub async fn total_sales(
         .all(db)
         .await?;
     Ok(totals.into_iter().map(|t| (t.star_id, t.sales)).collect())
+}
+
+/// The featured products of each livestream, in the order given, among those the caller may
+/// see (a product archived since stays listed), in one statement.
+pub async fn products_of(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    livestream_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<product::Model>>, DbErr> {
+    let rows = livestream_product::Entity::find()
+        .filter(livestream_product::Column::LivestreamId.is_in(livestream_ids.iter().copied()))
+        .find_also_related(product::Entity)
+        .filter(catalog::visible(actor, true))
+        .order_by_asc(livestream_product::Column::LivestreamId)
+        .order_by_asc(livestream_product::Column::Position)
+        .all(db)
+        .await?;
+    let mut by_stream: HashMap<Uuid, Vec<product::Model>> = HashMap::new();
+    for (link, product) in rows {
+        if let Some(product) = product {
+            by_stream
+                .entry(link.livestream_id)
+                .or_default()
+                .push(product);
+        }
+    }
+    Ok(by_stream)
 }

@@ -1,12 +1,10 @@
 //! The figures livestream dashboards show, computed exactly from integer fen: GPM, conversion
 //! rate and average order value, each `None` where it is undefined (no views, no orders).
+//! Money converts to and from fen through the catalog's `to_fen`/`from_fen`.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-/// Money as the API shows it: yuan with exactly 2 decimals.
-pub fn yuan(fen: i64) -> Decimal {
-    Decimal::new(fen, 2)
-}
+use crate::service::catalog::from_fen;
 
 /// Rounds to fen, half away from zero, and always shows 2 decimals.
 fn to_fen_scale(value: Decimal) -> Decimal {
@@ -36,25 +34,8 @@ pub fn average_order_value(sales_fen: i64, orders: i32) -> Option<Decimal> {
         return None;
     }
     Some(to_fen_scale(
-        yuan(sales_fen).checked_div(Decimal::from(orders))?,
+        from_fen(sales_fen).checked_div(Decimal::from(orders))?,
     ))
-}
-
-/// Largest sales figure of one livestream, in yuan: far above any real stream, and small
-/// enough that sums over millions of streams fit in 64-bit fen.
-pub const MAX_SALES_YUAN: i64 = 10_000_000_000;
-
-/// An amount in yuan as fen, if it is non-negative, has at most 2 decimals and is at most
-/// `max_yuan`.
-pub fn fen(amount: Decimal, max_yuan: i64) -> Option<i64> {
-    if amount.is_sign_negative() && !amount.is_zero() {
-        return None;
-    }
-    if amount.normalize().scale() > 2 || amount > Decimal::from(max_yuan) {
-        return None;
-    }
-    let fen = amount.checked_mul(Decimal::ONE_HUNDRED)?.trunc();
-    i64::try_from(fen).ok()
 }
 
 #[cfg(test)]
@@ -81,17 +62,5 @@ mod tests {
         assert_eq!(conversion_rate(3, 0), None);
         assert_eq!(average_order_value(500, 0), None);
         assert_eq!(gpm(0, 10).unwrap().to_string(), "0.00");
-    }
-
-    #[test]
-    fn amounts_become_fen_only_when_they_are_money() {
-        let d = |s: &str| s.parse::<Decimal>().unwrap();
-        assert_eq!(fen(d("12.50"), MAX_SALES_YUAN), Some(1250));
-        assert_eq!(fen(d("12.500"), MAX_SALES_YUAN), Some(1250));
-        assert_eq!(fen(d("0"), MAX_SALES_YUAN), Some(0));
-        assert_eq!(fen(d("0.001"), MAX_SALES_YUAN), None);
-        assert_eq!(fen(d("-1"), MAX_SALES_YUAN), None);
-        assert_eq!(fen(d("10000000000.01"), MAX_SALES_YUAN), None);
-        assert_eq!(yuan(1250).to_string(), "12.50");
     }
 }
