@@ -11,11 +11,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::{Stream, stream};
 use sea_orm::sqlx::postgres::PgListener;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
@@ -35,7 +37,6 @@ pub enum Event {
         inquiry_id: Uuid,
         partner_id: Uuid,
         base_id: Uuid,
-        region_code: String,
     },
 }
 
@@ -140,6 +141,34 @@ impl EventBus {
     /// Events from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.inner.sender.subscribe()
+    }
+
+    /// A subscription's items: every event from now on, turned into an item by `pick` (which
+    /// reads the object with the subscriber's scope; None skips the event). Ends when the
+    /// bus closes. A subscriber that falls behind skips the oldest events.
+    pub fn stream<T, F, Fut>(&self, pick: F) -> impl Stream<Item = T> + use<T, F, Fut>
+    where
+        F: FnMut(Event) -> Fut,
+        Fut: Future<Output = Option<T>>,
+    {
+        stream::unfold(
+            (self.subscribe(), pick),
+            |(mut events, mut pick)| async move {
+                loop {
+                    let event = match events.recv().await {
+                        Ok(event) => event,
+                        Err(RecvError::Lagged(skipped)) => {
+                            tracing::warn!(skipped, "a subscriber fell behind and skipped events");
+                            continue;
+                        }
+                        Err(RecvError::Closed) => return None,
+                    };
+                    if let Some(item) = pick(event).await {
+                        return Some((item, (events, pick)));
+                    }
+                }
+            },
+        )
     }
 }
 

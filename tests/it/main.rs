@@ -17,6 +17,7 @@ mod sessions;
 mod star;
 mod star_account;
 mod star_award;
+mod star_live;
 mod star_livestream;
 mod support;
 mod trainee;

@@ -6,7 +6,9 @@ use super::account::{mutation::AccountMutation, query::AccountQuery};
 use super::base::types::IncubationBaseConnection;
 use super::base::{mutation::BaseMutation, query::BaseQuery};
 use super::catalog::types::{InquiryConnection, ProductConnection};
-use super::catalog::{mutation::CatalogMutation, query::CatalogQuery};
+use super::catalog::{
+    mutation::CatalogMutation, query::CatalogQuery, subscription::CatalogSubscription,
+};
 use super::common::extension::ErrorCodes;
 use super::common::scalars::Decimal;
 use super::region::query::RegionQuery;
@@ -40,7 +42,7 @@ pub struct Mutation(
 
 /// All subscriptions (served on `/graphql/ws`).
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(StarSubscription);
+pub struct Subscription(StarSubscription, CatalogSubscription);
 
 /// Qihang's GraphQL schema.
 pub type QihangSchema = Schema<Query, Mutation, Subscription>;

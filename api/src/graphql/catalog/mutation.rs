@@ -275,7 +275,8 @@ impl CatalogMutation {
             Ok(value) => value,
             Err(err) => return respond(Err(err)),
         };
-        respond(inquiry::create(ctx.db(), actor, new_inquiry).await)
+        let state = ctx.state();
+        respond(inquiry::create(&state.db, &state.events, actor, new_inquiry).await)
     }
 
     /// Accepts or declines an OPEN inquiry: a BASE_MANAGER for its bases' products, a
@@ -295,6 +296,7 @@ impl CatalogMutation {
             Ok(value) => value,
             Err(err) => return respond(Err(err)),
         };
-        respond(inquiry::respond(ctx.db(), actor, answer).await)
+        let state = ctx.state();
+        respond(inquiry::respond(&state.db, &state.events, actor, answer).await)
     }
 }

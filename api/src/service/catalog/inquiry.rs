@@ -6,12 +6,13 @@ use entity::{InquiryStatus, ProductStatus, Role, inquiry, product};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, Select,
+    DatabaseConnection, DbErr, EntityTrait, QueryFilter, Select,
 };
 use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::AppError;
+use crate::events::{Event, EventBus};
 use crate::service::page::{self, Order, Page, PageArgs};
 use crate::service::scope::Scope;
 use crate::service::write::write;
@@ -81,6 +82,30 @@ pub async fn count(
     Ok(page::count(db, selected(actor, statuses)).await?)
 }
 
+/// One inquiry, if the caller may read it (for subscriptions, which re-read every event
+/// with the subscriber's scope).
+pub async fn get(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<Option<inquiry::Model>, DbErr> {
+    inquiry::Entity::find_by_id(id)
+        .filter(visible(actor))
+        .one(db)
+        .await
+}
+
+/// Tells `inquiryUpdated` subscribers (after the change is committed).
+async fn announce(events: &EventBus, inquiry: &inquiry::Model) {
+    events
+        .publish(Event::InquiryUpdated {
+            inquiry_id: inquiry.id,
+            partner_id: inquiry.partner_id,
+            base_id: inquiry.base_id,
+        })
+        .await;
+}
+
 /// What `createInquiry` asks for.
 #[derive(Debug, Clone)]
 pub struct NewInquiry {
@@ -90,8 +115,10 @@ pub struct NewInquiry {
 }
 
 /// A PARTNER asks about a PUBLISHED product, for at least its minimum order quantity.
+/// Subscribers of `inquiryUpdated` hear of it once it is saved.
 pub async fn create(
     db: &DatabaseConnection,
+    events: &EventBus,
     actor: &Actor,
     input: NewInquiry,
 ) -> ServiceResult<inquiry::Model> {
@@ -101,7 +128,7 @@ pub async fn create(
     };
     let mut problems = Problems::default();
     let message = validate::optional_text(&mut problems, "message", input.message.as_deref(), 1000);
-    write(db)
+    let created = write(db)
         .run(async |txn| {
             let found = product::Entity::find_by_id(input.product_id)
                 .filter(product::Column::Status.eq(ProductStatus::Published))
@@ -141,7 +168,9 @@ pub async fn create(
             .insert(txn)
             .await?)
         })
-        .await
+        .await?;
+    announce(events, &created).await;
+    Ok(created)
 }
 
 /// What `respondToInquiry` asks for.
@@ -153,8 +182,10 @@ pub struct Answer {
 }
 
 /// Accepts or declines an OPEN inquiry: the product's base managers or its producer.
+/// Subscribers of `inquiryUpdated` hear of it once it is saved.
 pub async fn respond(
     db: &DatabaseConnection,
+    events: &EventBus,
     actor: &Actor,
     answer: Answer,
 ) -> ServiceResult<inquiry::Model> {
@@ -167,7 +198,7 @@ pub async fn respond(
     let response =
         validate::optional_text(&mut problems, "response", answer.response.as_deref(), 1000);
     problems.into_result()?;
-    write(db)
+    let answered = write(db)
         .run(async |txn| {
             let Some(existing) = inquiry::Entity::find_by_id(answer.inquiry_id)
                 .filter(answerable(actor))
@@ -218,5 +249,7 @@ pub async fn respond(
                 .await?
                 .ok_or(AppError::NotFound)?)
         })
-        .await
+        .await?;
+    announce(events, &answered).await;
+    Ok(answered)
 }
