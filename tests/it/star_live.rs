@@ -194,7 +194,10 @@ async fn roles_that_may_not_read_stars_cannot_subscribe_to_livestreams() {
     let answer = next(&mut ws, Duration::from_secs(10)).await.unwrap();
     assert_eq!(answer["type"], "next", "{answer}");
     assert_eq!(answer["payload"]["data"], json!(null));
-    assert_eq!(answer["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    assert_eq!(
+        answer["payload"]["errors"][0]["extensions"]["code"],
+        "FORBIDDEN"
+    );
     server.abort();
 }
 

@@ -1,5 +1,7 @@
 //! Livestreams: checks, the dashboard figures (exact, null where undefined), totals, the
-//! newest-first connection and growth series.
+//! newest-first connection and growth series, featured products and the statement count of
+//! the contract's nested star page. Long because the hand-built growth series and the
+//! 50-star page need their data spelled out.
 
 use serde_json::{Value, json};
 
