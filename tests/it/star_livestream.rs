@@ -526,4 +526,25 @@ async fn a_page_of_stars_with_streams_and_products_costs_a_constant_number_of_st
     // stars; trainees, mentors, accounts and stream pages; bases and featured products.
     assert_eq!(counts[0], counts[1], "independent of page size: {counts:?}");
     assert!(counts[0] <= 7, "statements: {counts:?}");
+
+    // Totals and growth series: the stars, then one statement each for sales, accounts and
+    // the grouped growth series of every star.
+    let totals = "query($first: Int) { stars(first: $first) { edges { node { totalSales totalFollowers growth(from: \"2026-07-15\", to: \"2026-08-31\", interval: WEEK) { streams sales } } } } }";
+    let mut counts = Vec::new();
+    for first in [5, 50] {
+        let before = measured.statements();
+        let data = measured
+            .data(totals, json!({ "first": first }), Some(&n.admin))
+            .await;
+        counts.push(measured.statements() - before);
+        let node = &data["stars"]["edges"][0]["node"];
+        assert_eq!(node["totalSales"], "39.60");
+        let series = node["growth"].as_array().unwrap();
+        assert_eq!(series.len(), 8, "{series:?}");
+        // 1 and 2 August 2026 are a Saturday and a Sunday.
+        assert_eq!(series[2], json!({ "streams": 2, "sales": "19.80" }));
+        assert_eq!(series[3], json!({ "streams": 2, "sales": "19.80" }));
+        assert_eq!(series[4], json!({ "streams": 0, "sales": "0.00" }));
+    }
+    assert_eq!(counts, [4, 4]);
 }
