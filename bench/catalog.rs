@@ -16,13 +16,15 @@ use axum::http::{Request, header};
 use chrono::{TimeZone, Utc};
 use entity::{ProductCategory, ProductStatus, product, product_tag};
 use http_body_util::BodyExt;
+use qihang::auth::Actor;
 use qihang::config::Config;
-use qihang::service::catalog::product::search_text;
+use qihang::service::catalog::product::{search_grams, search_text};
+use qihang::service::catalog::query::ProductFilter;
 use qihang::service::page::{Cursor, Key};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, NullOrdering, Order};
+use sea_orm::sea_query::{Expr, NullOrdering, Order};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, Database, DbBackend, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Statement,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, Database, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Statement,
 };
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -35,11 +37,47 @@ const PRODUCERS_PER_BASE: usize = 10;
 /// Words product titles are made of; 「木耳」 and 「长白山黑木耳」 appear in about 1 in 60 and
 /// 1 in 300 titles.
 const GOODS: [&str; 30] = [
-    "大米", "小米", "玉米", "黄豆", "绿豆", "红豆", "蜂蜜", "人参", "鹿茸", "松子", "榛子", "核桃",
-    "香菇", "蘑菇", "猴头菇", "粉条", "豆油", "辣白菜", "酸菜", "土豆", "宫灯", "剪纸", "刺绣",
-    "编织包", "木雕", "陶艺", "布鞋", "围巾", "有声书", "按摩",
+    "大米",
+    "小米",
+    "玉米",
+    "黄豆",
+    "绿豆",
+    "红豆",
+    "蜂蜜",
+    "人参",
+    "鹿茸",
+    "松子",
+    "榛子",
+    "核桃",
+    "香菇",
+    "蘑菇",
+    "猴头菇",
+    "粉条",
+    "豆油",
+    "辣白菜",
+    "酸菜",
+    "土豆",
+    "宫灯",
+    "剪纸",
+    "刺绣",
+    "编织包",
+    "木雕",
+    "陶艺",
+    "布鞋",
+    "围巾",
+    "有声书",
+    "按摩",
 ];
-const PLACES: [&str; 8] = ["长白山", "延边", "通化", "四平", "松原", "白山", "吉林", "辽源"];
+const PLACES: [&str; 8] = [
+    "长白山",
+    "延边",
+    "通化",
+    "四平",
+    "松原",
+    "白山",
+    "吉林",
+    "辽源",
+];
 const QUALITIES: [&str; 6] = ["精选", "特级", "有机", "农家", "手工", "礼盒装"];
 
 struct Bench {
@@ -118,8 +156,12 @@ impl Bench {
     }
 
     async fn bearer(&self, token: &str, query: &str, variables: Value) -> Value {
-        self.gql(("authorization", &format!("Bearer {token}")), query, variables)
-            .await
+        self.gql(
+            ("authorization", &format!("Bearer {token}")),
+            query,
+            variables,
+        )
+        .await
     }
 }
 
@@ -134,7 +176,12 @@ fn ms(d: Duration) -> String {
 
 /// A valid identity number for person `n` of region `region`.
 fn id_number(region: &str, n: usize) -> String {
-    let body = format!("{region}1985{:02}{:02}{:03}", 1 + n % 12, 1 + n % 28, n % 1000);
+    let body = format!(
+        "{region}1985{:02}{:02}{:03}",
+        1 + n % 12,
+        1 + n % 28,
+        n % 1000
+    );
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     let sum: u32 = body
         .chars()
@@ -168,7 +215,11 @@ async fn main() {
     for b in 0..BASES {
         let county = counties[b % counties.len()];
         let base = bench
-            .bearer(&root, "mutation($i: CreateBaseInput!) { createBase(input: $i) { base { id } } }", json!({ "i": { "name": format!("基地{b}"), "regionCode": county } }))
+            .bearer(
+                &root,
+                "mutation($i: CreateBaseInput!) { createBase(input: $i) { base { id } } }",
+                json!({ "i": { "name": format!("基地{b}"), "regionCode": county } }),
+            )
             .await["createBase"]["base"]["id"]
             .as_str()
             .unwrap()
@@ -193,7 +244,12 @@ async fn main() {
                 .unwrap()
                 .parse()
                 .unwrap();
-            producers.push((trainee.parse().unwrap(), base.parse().unwrap(), profile, county));
+            producers.push((
+                trainee.parse().unwrap(),
+                base.parse().unwrap(),
+                profile,
+                county,
+            ));
         }
     }
     let categories = [
@@ -218,12 +274,31 @@ async fn main() {
     let mut tags = Vec::new();
     for i in 0..total {
         let (trainee, base, profile, county) = producers[i % producers.len()];
-        let good = if i % 60 == 7 { "木耳" } else { GOODS[next() % GOODS.len()] };
-        let place = if i % 300 == 13 { "长白山黑" } else { PLACES[next() % PLACES.len()] };
-        let title = format!("{place}{good} {}{}g", QUALITIES[next() % QUALITIES.len()], 100 + next() % 900);
+        let good = if i % 60 == 7 {
+            "木耳"
+        } else {
+            GOODS[next() % GOODS.len()]
+        };
+        let place = if i % 300 == 13 {
+            "长白山黑"
+        } else {
+            PLACES[next() % PLACES.len()]
+        };
+        let title = format!(
+            "{place}{good} {}{}g",
+            QUALITIES[next() % QUALITIES.len()],
+            100 + next() % 900
+        );
         let description = format!("产自{county}，{}。", QUALITIES[next() % QUALITIES.len()]);
-        let product_tags = vec![PLACES[next() % PLACES.len()].to_owned(), QUALITIES[next() % QUALITIES.len()].to_owned()];
-        let status = if i % 10 == 0 { ProductStatus::Draft } else { ProductStatus::Published };
+        let product_tags = vec![
+            PLACES[next() % PLACES.len()].to_owned(),
+            QUALITIES[next() % QUALITIES.len()].to_owned(),
+        ];
+        let status = if i % 10 == 0 {
+            ProductStatus::Draft
+        } else {
+            ProductStatus::Published
+        };
         let at = year_start + chrono::Duration::seconds((next() % 31_536_000) as i64);
         let id = Uuid::now_v7();
         for (position, tag) in product_tags.iter().enumerate() {
@@ -238,6 +313,11 @@ async fn main() {
             base_id: Set(base),
             producer_id: Set(profile),
             trainee_id: Set(trainee),
+            search_grams: Set(search_grams(&search_text(
+                &title,
+                Some(&description),
+                &product_tags,
+            ))),
             search_text: Set(search_text(&title, Some(&description), &product_tags)),
             title: Set(title),
             description: Set(Some(description)),
@@ -255,16 +335,27 @@ async fn main() {
             version: Set(1),
         });
         if batch.len() == 1000 {
-            product::Entity::insert_many(std::mem::take(&mut batch)).exec(&db).await.unwrap();
-            product_tag::Entity::insert_many(std::mem::take(&mut tags)).exec(&db).await.unwrap();
+            product::Entity::insert_many(std::mem::take(&mut batch))
+                .exec(&db)
+                .await
+                .unwrap();
+            product_tag::Entity::insert_many(std::mem::take(&mut tags))
+                .exec(&db)
+                .await
+                .unwrap();
         }
     }
     if !batch.is_empty() {
         product::Entity::insert_many(batch).exec(&db).await.unwrap();
-        product_tag::Entity::insert_many(tags).exec(&db).await.unwrap();
+        product_tag::Entity::insert_many(tags)
+            .exec(&db)
+            .await
+            .unwrap();
     }
     if backend == DbBackend::Postgres {
-        db.execute_unprepared("ANALYZE product; ANALYZE product_tag").await.unwrap();
+        db.execute_unprepared("ANALYZE product; ANALYZE product_tag")
+            .await
+            .unwrap();
     } else {
         db.execute_unprepared("ANALYZE").await.unwrap();
     }
@@ -317,13 +408,48 @@ async fn main() {
     let filtered = json!({ "category": ["AGRICULTURAL", "FOOD"], "regionCode": "220300", "priceMin": "50", "priceMax": "300", "inStock": true });
     let cases = [
         ("unfiltered, page 1", json!({}), Value::Null, Value::Null),
-        ("unfiltered, deep page (after row 20,000)", json!({}), Value::Null, json!(deep_cursor("published_at", &newest))),
-        ("filtered (2 categories, city, price range, in stock), page 1", filtered.clone(), Value::Null, Value::Null),
-        ("search 「木耳」 (2 characters), page 1", json!({ "search": "木耳" }), Value::Null, Value::Null),
-        ("search 「长白山黑」 (4 characters), page 1", json!({ "search": "长白山黑" }), Value::Null, Value::Null),
-        ("search 「松茸」 (2 characters, no match)", json!({ "search": "松茸" }), Value::Null, Value::Null),
-        ("sorted by price, page 1", json!({}), json!({ "field": "PRICE", "direction": "ASC" }), Value::Null),
-        ("sorted by price, deep page (after row 20,000)", json!({}), json!({ "field": "PRICE", "direction": "ASC" }), json!(deep_cursor("price", &cheapest))),
+        (
+            "unfiltered, deep page (after row 20,000)",
+            json!({}),
+            Value::Null,
+            json!(deep_cursor("published_at", &newest)),
+        ),
+        (
+            "filtered (2 categories, city, price range, in stock), page 1",
+            filtered.clone(),
+            Value::Null,
+            Value::Null,
+        ),
+        (
+            "search 「木耳」 (2 characters), page 1",
+            json!({ "search": "木耳" }),
+            Value::Null,
+            Value::Null,
+        ),
+        (
+            "search 「长白山黑」 (4 characters), page 1",
+            json!({ "search": "长白山黑" }),
+            Value::Null,
+            Value::Null,
+        ),
+        (
+            "search 「松茸」 (2 characters, no match)",
+            json!({ "search": "松茸" }),
+            Value::Null,
+            Value::Null,
+        ),
+        (
+            "sorted by price, page 1",
+            json!({}),
+            json!({ "field": "PRICE", "direction": "ASC" }),
+            Value::Null,
+        ),
+        (
+            "sorted by price, deep page (after row 20,000)",
+            json!({}),
+            json!({ "field": "PRICE", "direction": "ASC" }),
+            json!(deep_cursor("price", &cheapest)),
+        ),
     ];
     let mut report = Vec::new();
     let mut baseline = None;
@@ -335,7 +461,9 @@ async fn main() {
         for _ in 0..REPEAT {
             let before = bench.app.state.metrics.statements();
             let t = Instant::now();
-            let data = bench.gql(("x-api-key", &key), query, variables.clone()).await;
+            let data = bench
+                .gql(("x-api-key", &key), query, variables.clone())
+                .await;
             samples.push(t.elapsed());
             statements = bench.app.state.metrics.statements() - before;
             rows = data["products"]["edges"].as_array().unwrap().len();
@@ -353,49 +481,86 @@ async fn main() {
         .app
         .router
         .clone()
-        .oneshot(Request::get("/catalog/products.csv").header("x-api-key", &key).body(Body::empty()).unwrap())
+        .oneshot(
+            Request::get("/catalog/products.csv")
+                .header("x-api-key", &key)
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     let csv = response.into_body().collect().await.unwrap().to_bytes();
     let csv_time = csv_started.elapsed();
 
-    let name = if backend == DbBackend::Postgres { "PostgreSQL" } else { "SQLite" };
-    println!("### {name}: {total} products, {} producers (seeded in {:.1} s)\n", producers.len(), seeded.as_secs_f64());
-    println!("Queries as a partner (API key), `products(first: 20)` with images and producer; the factor is against the unfiltered page 1.\n");
-    println!("| query | median of {REPEAT} | vs page 1 | rows | SQL statements |\n| --- | --- | --- | --- | --- |");
+    let name = if backend == DbBackend::Postgres {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    println!(
+        "### {name}: {total} products, {} producers (seeded in {:.1} s)\n",
+        producers.len(),
+        seeded.as_secs_f64()
+    );
+    println!(
+        "Queries as a partner (API key), `products(first: 20)` with images and producer; the factor is against the unfiltered page 1.\n"
+    );
+    println!(
+        "| query | median of {REPEAT} | vs page 1 | rows | SQL statements |\n| --- | --- | --- | --- | --- |"
+    );
     for line in report {
         println!("{line}");
     }
-    println!("\n`GET /catalog/products.csv` ({} published products): {} ({} bytes)\n", total - total / 10, ms(csv_time), csv.len());
+    println!(
+        "\n`GET /catalog/products.csv` ({} published products): {} ({} bytes)\n",
+        total - total / 10,
+        ms(csv_time),
+        csv.len()
+    );
 
     if backend == DbBackend::Postgres {
-        // The statements the searched and filtered pages run, as the service builds them
-        // (filter, scope, keyset order, one extra row).
-        for (label, search) in [("「木耳」", Some("%木耳%")), ("「长白山黑」", Some("%长白山黑%")), ("filtered", None)] {
-            let mut select = product::Entity::find().filter(product::Column::Status.eq(ProductStatus::Published));
-            match search {
-                Some(pattern) => {
-                    select = select.filter(Expr::col(product::Column::SearchText).like(LikeExpr::new(pattern).escape('\\')));
-                }
-                None => {
-                    select = select
-                        .filter(product::Column::Category.is_in([ProductCategory::Agricultural, ProductCategory::Food]))
-                        .filter(product::Column::OriginRegionCode.between("220300", "220399"))
-                        .filter(product::Column::PriceFen.between(5000, 30000))
-                        .filter(product::Column::Stock.gt(0));
-                }
-            }
-            let mut query = select.into_query();
+        // The statements the searched and filtered pages run, built by the service (filter,
+        // scope of a partner: PUBLISHED only) with the keyset order and one extra row.
+        for (label, filter) in [
+            ("search 「木耳」", json!({ "search": "木耳" })),
+            ("search 「长白山黑」", json!({ "search": "长白山黑" })),
+            ("search 「松茸」 (no match)", json!({ "search": "松茸" })),
+            ("filtered", filtered.clone()),
+        ] {
+            let filter = ProductFilter {
+                search: filter["search"].as_str().map(str::to_owned),
+                categories: if filter.get("category").is_some() {
+                    vec![ProductCategory::Agricultural, ProductCategory::Food]
+                } else {
+                    Vec::new()
+                },
+                region_code: filter["regionCode"].as_str().map(str::to_owned),
+                price_min_fen: filter.get("priceMin").map(|_| 5000),
+                price_max_fen: filter.get("priceMax").map(|_| 30000),
+                in_stock: filter["inStock"].as_bool(),
+                ..ProductFilter::default()
+            };
+            let mut query =
+                qihang::service::catalog::query::filtered(backend, &Actor::Anonymous, &filter)
+                    .into_query();
             query
-                .order_by_expr_with_nulls(Expr::col(product::Column::PublishedAt), Order::Desc, NullOrdering::First)
+                .order_by_expr_with_nulls(
+                    Expr::col(product::Column::PublishedAt),
+                    Order::Desc,
+                    NullOrdering::First,
+                )
                 .order_by(product::Column::Id, Order::Desc)
                 .limit(21);
-            let sql = backend.build(&query).to_string();
+            let statement = backend.build(&query);
+            let sql = statement.to_string();
             let plan = db
-                .query_all_raw(Statement::from_string(backend, format!("EXPLAIN (ANALYZE, COSTS OFF) {sql}")))
+                .query_all_raw(Statement::from_string(
+                    backend,
+                    format!("EXPLAIN (ANALYZE, COSTS OFF) {sql}"),
+                ))
                 .await
                 .unwrap();
-            println!("EXPLAIN ANALYZE, search {label}:\n\n```");
+            println!("EXPLAIN ANALYZE, {label}:\n\n```");
             for row in plan {
                 println!("{}", row.try_get_by_index::<String>(0).unwrap());
             }
