@@ -16,10 +16,12 @@ use axum::http::{Request, header};
 use chrono::{TimeZone, Utc};
 use entity::{ProductCategory, ProductStatus, product, product_tag};
 use http_body_util::BodyExt;
+use qihang::auth::Actor;
 use qihang::config::Config;
-use qihang::service::catalog::product::search_text;
+use qihang::service::catalog::product::{search_grams, search_text};
+use qihang::service::catalog::query::ProductFilter;
 use qihang::service::page::{Cursor, Key};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, NullOrdering, Order};
+use sea_orm::sea_query::{Expr, NullOrdering, Order};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, Database, DbBackend, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, QueryTrait, Statement,
@@ -311,6 +313,11 @@ async fn main() {
             base_id: Set(base),
             producer_id: Set(profile),
             trainee_id: Set(trainee),
+            search_grams: Set(search_grams(&search_text(
+                &title,
+                Some(&description),
+                &product_tags,
+            ))),
             search_text: Set(search_text(&title, Some(&description), &product_tags)),
             title: Set(title),
             description: Set(Some(description)),
@@ -512,34 +519,30 @@ async fn main() {
     );
 
     if backend == DbBackend::Postgres {
-        // The statements the searched and filtered pages run, as the service builds them
-        // (filter, scope, keyset order, one extra row).
-        for (label, search) in [
-            ("「木耳」", Some("%木耳%")),
-            ("「长白山黑」", Some("%长白山黑%")),
-            ("filtered", None),
+        // The statements the searched and filtered pages run, built by the service (filter,
+        // scope of a partner: PUBLISHED only) with the keyset order and one extra row.
+        for (label, filter) in [
+            ("search 「木耳」", json!({ "search": "木耳" })),
+            ("search 「长白山黑」", json!({ "search": "长白山黑" })),
+            ("search 「松茸」 (no match)", json!({ "search": "松茸" })),
+            ("filtered", filtered.clone()),
         ] {
-            let mut select = product::Entity::find()
-                .filter(product::Column::Status.eq(ProductStatus::Published));
-            match search {
-                Some(pattern) => {
-                    select = select.filter(
-                        Expr::col(product::Column::SearchText)
-                            .like(LikeExpr::new(pattern).escape('\\')),
-                    );
-                }
-                None => {
-                    select = select
-                        .filter(
-                            product::Column::Category
-                                .is_in([ProductCategory::Agricultural, ProductCategory::Food]),
-                        )
-                        .filter(product::Column::OriginRegionCode.between("220300", "220399"))
-                        .filter(product::Column::PriceFen.between(5000, 30000))
-                        .filter(product::Column::Stock.gt(0));
-                }
-            }
-            let mut query = select.into_query();
+            let filter = ProductFilter {
+                search: filter["search"].as_str().map(str::to_owned),
+                categories: if filter.get("category").is_some() {
+                    vec![ProductCategory::Agricultural, ProductCategory::Food]
+                } else {
+                    Vec::new()
+                },
+                region_code: filter["regionCode"].as_str().map(str::to_owned),
+                price_min_fen: filter.get("priceMin").map(|_| 5000),
+                price_max_fen: filter.get("priceMax").map(|_| 30000),
+                in_stock: filter["inStock"].as_bool(),
+                ..ProductFilter::default()
+            };
+            let mut query =
+                qihang::service::catalog::query::filtered(backend, &Actor::Anonymous, &filter)
+                    .into_query();
             query
                 .order_by_expr_with_nulls(
                     Expr::col(product::Column::PublishedAt),
@@ -548,7 +551,8 @@ async fn main() {
                 )
                 .order_by(product::Column::Id, Order::Desc)
                 .limit(21);
-            let sql = backend.build(&query).to_string();
+            let statement = backend.build(&query);
+            let sql = statement.to_string();
             let plan = db
                 .query_all_raw(Statement::from_string(
                     backend,
@@ -556,7 +560,7 @@ async fn main() {
                 ))
                 .await
                 .unwrap();
-            println!("EXPLAIN ANALYZE, search {label}:\n\n```");
+            println!("EXPLAIN ANALYZE, {label}:\n\n```");
             for row in plan {
                 println!("{}", row.try_get_by_index::<String>(0).unwrap());
             }

@@ -26,6 +26,9 @@ pub struct Model {
     pub origin_region_code: String,
     /// Lower-cased title, description and tags: what `search` matches.
     pub search_text: String,
+    /// The two-character sequences of `search_text`'s words, space-separated: the tokens of
+    /// the search index that serves short (Chinese) terms.
+    pub search_grams: String,
     pub published_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -17,9 +17,8 @@ use super::media::MediaStore;
 use super::product::{for_change, touch};
 use crate::auth::Actor;
 use crate::error::AppError;
-use crate::service::{
-    Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
-};
+use crate::service::write::write;
+use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
 
 /// Width of the list-size rendition.
 pub const THUMBNAIL_WIDTH: u32 = 240;
@@ -210,33 +209,35 @@ pub async fn upload(
         widths.push(width.to_string());
     }
 
-    let txn = begin_write(db).await?;
-    let existing = for_change(&txn, actor, product_id, "productId").await?;
-    let count = product_image::Entity::find()
-        .filter(product_image::Column::ProductId.eq(product_id))
-        .count(&txn)
-        .await?;
-    if count >= MAX_IMAGES {
-        return Err(file_problem(format!("每个产品最多 {MAX_IMAGES} 张图片")).into());
-    }
-    product_image::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        product_id: Set(product_id),
-        content_hash: Set(hash),
-        content_type: Set(format.to_mime_type().to_owned()),
-        width: Set(i32::try_from(processed.width).unwrap_or(i32::MAX)),
-        height: Set(i32::try_from(processed.height).unwrap_or(i32::MAX)),
-        byte_size: Set(byte_size),
-        renditions: Set(widths.join(",")),
-        alt_text: Set(alt_text.flatten()),
-        position: Set(i32::try_from(count).unwrap_or(i32::MAX)),
-        created_at: Set(now()),
-    }
-    .insert(&txn)
-    .await?;
-    let saved = touch(&txn, &existing).await?;
-    txn.commit().await?;
-    Ok(saved)
+    write(db)
+        .run(async |txn| {
+            let existing = for_change(txn, actor, product_id, "productId").await?;
+            let count = product_image::Entity::find()
+                .filter(product_image::Column::ProductId.eq(product_id))
+                .count(txn)
+                .await?;
+            if count >= MAX_IMAGES {
+                return Err(file_problem(format!("每个产品最多 {MAX_IMAGES} 张图片")).into());
+            }
+            product_image::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                product_id: Set(product_id),
+                content_hash: Set(hash),
+                content_type: Set(format.to_mime_type().to_owned()),
+                width: Set(i32::try_from(processed.width).unwrap_or(i32::MAX)),
+                height: Set(i32::try_from(processed.height).unwrap_or(i32::MAX)),
+                byte_size: Set(byte_size),
+                renditions: Set(widths.join(",")),
+                alt_text: Set(alt_text.flatten()),
+                position: Set(i32::try_from(count).unwrap_or(i32::MAX)),
+                created_at: Set(now()),
+            }
+            .insert(txn)
+            .await?;
+            let saved = touch(txn, &existing).await?;
+            Ok(saved)
+        })
+        .await
 }
 
 /// What `updateProductImage` changes.
@@ -256,21 +257,23 @@ pub async fn update(
     let alt_text =
         validate::optional_text(&mut problems, "altText", changes.alt_text.as_deref(), 300);
     problems.into_result()?;
-    let txn = begin_write(db).await?;
-    let not_found = || UserError::input("id", UserErrorCode::NotFound, "图片不存在");
-    let Some(image) = product_image::Entity::find_by_id(changes.id)
-        .one(&txn)
-        .await?
-    else {
-        return Err(not_found().into());
-    };
-    let existing = for_change(&txn, actor, image.product_id, "id").await?;
-    let mut model: product_image::ActiveModel = image.into();
-    model.alt_text = Set(alt_text.flatten());
-    model.update(&txn).await?;
-    let saved = touch(&txn, &existing).await?;
-    txn.commit().await?;
-    Ok(saved)
+    write(db)
+        .run(async |txn| {
+            let not_found = || UserError::input("id", UserErrorCode::NotFound, "图片不存在");
+            let Some(image) = product_image::Entity::find_by_id(changes.id)
+                .one(txn)
+                .await?
+            else {
+                return Err(not_found().into());
+            };
+            let existing = for_change(txn, actor, image.product_id, "id").await?;
+            let mut model: product_image::ActiveModel = image.into();
+            model.alt_text = Set(alt_text.flatten());
+            model.update(txn).await?;
+            let saved = touch(txn, &existing).await?;
+            Ok(saved)
+        })
+        .await
 }
 
 /// Removes an image from a product the caller manages (the stored file stays: another
@@ -280,28 +283,30 @@ pub async fn remove(
     actor: &Actor,
     id: Uuid,
 ) -> ServiceResult<product::Model> {
-    let txn = begin_write(db).await?;
-    let not_found = || UserError::input("id", UserErrorCode::NotFound, "图片不存在");
-    let Some(image) = product_image::Entity::find_by_id(id).one(&txn).await? else {
-        return Err(not_found().into());
-    };
-    let existing = for_change(&txn, actor, image.product_id, "id").await?;
-    let remaining = product_image::Entity::find()
-        .filter(product_image::Column::ProductId.eq(existing.id))
-        .count(&txn)
-        .await?;
-    if existing.status == entity::ProductStatus::Published && remaining <= 1 {
-        return Err(UserError::input(
-            "id",
-            UserErrorCode::InvalidState,
-            "已发布的产品须保留至少一张图片",
-        )
-        .into());
-    }
-    product_image::Entity::delete_by_id(id).exec(&txn).await?;
-    let saved = touch(&txn, &existing).await?;
-    txn.commit().await?;
-    Ok(saved)
+    write(db)
+        .run(async |txn| {
+            let not_found = || UserError::input("id", UserErrorCode::NotFound, "图片不存在");
+            let Some(image) = product_image::Entity::find_by_id(id).one(txn).await? else {
+                return Err(not_found().into());
+            };
+            let existing = for_change(txn, actor, image.product_id, "id").await?;
+            let remaining = product_image::Entity::find()
+                .filter(product_image::Column::ProductId.eq(existing.id))
+                .count(txn)
+                .await?;
+            if existing.status == entity::ProductStatus::Published && remaining <= 1 {
+                return Err(UserError::input(
+                    "id",
+                    UserErrorCode::InvalidState,
+                    "已发布的产品须保留至少一张图片",
+                )
+                .into());
+            }
+            product_image::Entity::delete_by_id(id).exec(txn).await?;
+            let saved = touch(txn, &existing).await?;
+            Ok(saved)
+        })
+        .await
 }
 
 /// The images of each product, in order, for the images loader.

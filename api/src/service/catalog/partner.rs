@@ -14,9 +14,8 @@ use uuid::Uuid;
 
 use crate::auth::{Actor, RegionScope};
 use crate::error::AppError;
-use crate::service::{
-    Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
-};
+use crate::service::write::write;
+use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
 
 /// What `createPartner` asks for.
 #[derive(Debug, Clone)]
@@ -73,23 +72,25 @@ pub async fn create(
     else {
         return Err(AppError::internal(anyhow::anyhow!("validated partner incomplete")).into());
     };
-    let txn = begin_write(db).await?;
-    let now = now();
-    let created = partner::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        name: Set(name),
-        kind: Set(input.kind),
-        contact_name: Set(contact_name),
-        contact_phone: Set(contact_phone),
-        region_code: Set(region_code),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(created)
+    write(db)
+        .run(async |txn| {
+            let now = now();
+            let created = partner::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                name: Set(name),
+                kind: Set(input.kind),
+                contact_name: Set(contact_name),
+                contact_phone: Set(contact_phone),
+                region_code: Set(region_code),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+            }
+            .insert(txn)
+            .await?;
+            Ok(created)
+        })
+        .await
 }
 
 /// The partners the calling ADMIN manages, oldest first. ADMIN only.
@@ -165,38 +166,42 @@ pub async fn create_key(
     let user = actor.user()?;
     let mut problems = Problems::default();
     let name = validate::text(&mut problems, "name", name, 1, 100);
-    let txn = begin_write(db).await?;
-    if managed(&scope)
-        .filter(partner::Column::Id.eq(partner_id))
-        .one(&txn)
-        .await?
-        .is_none()
-    {
-        problems.add("partnerId", UserErrorCode::NotFound, "合作伙伴不存在");
-    }
-    problems.into_result()?;
-    let Some(name) = name else {
-        return Err(AppError::internal(anyhow::anyhow!("validated key name missing")).into());
-    };
-    let generated = crate::auth::api_key::generate();
-    let key = api_key::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        partner_id: Set(partner_id),
-        name: Set(name),
-        prefix: Set(generated.prefix),
-        secret_hash: Set(generated.hash),
-        created_by: Set(user.user_id),
-        created_at: Set(now()),
-        last_used_at: Set(None),
-        revoked_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(CreatedKey {
-        key,
-        secret: generated.secret,
-    })
+    write(db)
+        .run(async |txn| {
+            if managed(&scope)
+                .filter(partner::Column::Id.eq(partner_id))
+                .one(txn)
+                .await?
+                .is_none()
+            {
+                problems.add("partnerId", UserErrorCode::NotFound, "合作伙伴不存在");
+            }
+            problems.into_result()?;
+            let Some(name) = name else {
+                return Err(
+                    AppError::internal(anyhow::anyhow!("validated key name missing")).into(),
+                );
+            };
+            let generated = crate::auth::api_key::generate();
+            let key = api_key::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                partner_id: Set(partner_id),
+                name: Set(name),
+                prefix: Set(generated.prefix),
+                secret_hash: Set(generated.hash),
+                created_by: Set(user.user_id),
+                created_at: Set(now()),
+                last_used_at: Set(None),
+                revoked_at: Set(None),
+            }
+            .insert(txn)
+            .await?;
+            Ok(CreatedKey {
+                key,
+                secret: generated.secret,
+            })
+        })
+        .await
 }
 
 /// Revokes a key of a partner the calling ADMIN manages; it stops working at once. True
@@ -208,26 +213,28 @@ pub async fn revoke_key(
     key_id: Uuid,
 ) -> ServiceResult<bool> {
     let scope = admin_scope(actor)?;
-    let txn = begin_write(db).await?;
-    let Some(key) = api_key::Entity::find_by_id(key_id).one(&txn).await? else {
-        return Err(AppError::NotFound.into());
-    };
-    if managed(&scope)
-        .filter(partner::Column::Id.eq(key.partner_id))
-        .one(&txn)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::NotFound.into());
-    }
-    let revoked = api_key::Entity::update_many()
-        .col_expr(api_key::Column::RevokedAt, Expr::value(now()))
-        .filter(api_key::Column::Id.eq(key_id))
-        .filter(api_key::Column::RevokedAt.is_null())
-        .exec(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(revoked.rows_affected == 1)
+    write(db)
+        .run(async |txn| {
+            let Some(key) = api_key::Entity::find_by_id(key_id).one(txn).await? else {
+                return Err(AppError::NotFound.into());
+            };
+            if managed(&scope)
+                .filter(partner::Column::Id.eq(key.partner_id))
+                .one(txn)
+                .await?
+                .is_none()
+            {
+                return Err(AppError::NotFound.into());
+            }
+            let revoked = api_key::Entity::update_many()
+                .col_expr(api_key::Column::RevokedAt, Expr::value(now()))
+                .filter(api_key::Column::Id.eq(key_id))
+                .filter(api_key::Column::RevokedAt.is_null())
+                .exec(txn)
+                .await?;
+            Ok(revoked.rows_affected == 1)
+        })
+        .await
 }
 
 /// Checks that a partner exists in the creating ADMIN's region, for `createUser` with role

@@ -13,9 +13,8 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::service::scope::Scope;
-use crate::service::{
-    Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
-};
+use crate::service::write::write;
+use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
 
 /// Two-character surnames (复姓) that the default display name keeps whole.
 const COMPOUND_SURNAMES: [&str; 20] = [
@@ -110,48 +109,50 @@ pub async fn update(
         .staff(producer_profile::Column::BaseId)
         .trainee(|me| producer_profile::Column::TraineeId.eq(me))
         .condition();
-    let txn = begin_write(db).await?;
-    let Some(existing) = producer_profile::Entity::find_by_id(changes.id)
-        .filter(editable)
-        .one(&txn)
-        .await?
-    else {
-        return Err(UserError::input("id", UserErrorCode::NotFound, "生产者不存在").into());
-    };
-    if existing.version != changes.version {
-        return Err(stale().into());
-    }
-    let mut problems = Problems::default();
-    let mut model: producer_profile::ActiveModel = existing.clone().into();
-    if let Some(name) = changes.display_name.as_deref()
-        && let Some(name) = validate::text(&mut problems, "displayName", name, 1, 30)
-    {
-        model.display_name = Set(name);
-    }
-    if changes.story.is_some()
-        && let Some(story) =
-            validate::optional_text(&mut problems, "story", changes.story.as_deref(), 2000)
-    {
-        model.story = Set(story);
-    }
-    problems.into_result()?;
-    model.updated_at = Set(now());
-    model.version = Set(existing.version + 1);
-    let result = producer_profile::Entity::update_many()
-        .set(model)
-        .filter(producer_profile::Column::Id.eq(existing.id))
-        .filter(producer_profile::Column::Version.eq(changes.version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(stale().into());
-    }
-    let updated = producer_profile::Entity::find_by_id(existing.id)
-        .one(&txn)
-        .await?
-        .ok_or(crate::error::AppError::NotFound)?;
-    txn.commit().await?;
-    Ok(updated)
+    write(db)
+        .run(async |txn| {
+            let Some(existing) = producer_profile::Entity::find_by_id(changes.id)
+                .filter(editable)
+                .one(txn)
+                .await?
+            else {
+                return Err(UserError::input("id", UserErrorCode::NotFound, "生产者不存在").into());
+            };
+            if existing.version != changes.version {
+                return Err(stale().into());
+            }
+            let mut problems = Problems::default();
+            let mut model: producer_profile::ActiveModel = existing.clone().into();
+            if let Some(name) = changes.display_name.as_deref()
+                && let Some(name) = validate::text(&mut problems, "displayName", name, 1, 30)
+            {
+                model.display_name = Set(name);
+            }
+            if changes.story.is_some()
+                && let Some(story) =
+                    validate::optional_text(&mut problems, "story", changes.story.as_deref(), 2000)
+            {
+                model.story = Set(story);
+            }
+            problems.into_result()?;
+            model.updated_at = Set(now());
+            model.version = Set(existing.version + 1);
+            let result = producer_profile::Entity::update_many()
+                .set(model)
+                .filter(producer_profile::Column::Id.eq(existing.id))
+                .filter(producer_profile::Column::Version.eq(changes.version))
+                .exec(txn)
+                .await?;
+            if result.rows_affected != 1 {
+                return Err(stale().into());
+            }
+            let updated = producer_profile::Entity::find_by_id(existing.id)
+                .one(txn)
+                .await?
+                .ok_or(crate::error::AppError::NotFound)?;
+            Ok(updated)
+        })
+        .await
 }
 
 fn stale() -> UserError {

@@ -16,9 +16,8 @@ use super::{managed, producer, to_fen};
 use crate::auth::Actor;
 use crate::error::AppError;
 use crate::service::scope::Scope;
-use crate::service::{
-    Problems, ServiceResult, UserError, UserErrorCode, begin_write, now, validate,
-};
+use crate::service::write::write;
+use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
 
 /// Most tags a product may carry.
 pub const MAX_TAGS: usize = 20;
@@ -103,6 +102,23 @@ pub fn search_text(title: &str, description: Option<&str>, tags: &[String]) -> S
         text.push_str(&tag.to_lowercase());
     }
     text
+}
+
+/// The search index's tokens: every two-character sequence inside the words (runs of
+/// letters and digits) of `text`, once each, space-separated. A term of two or more
+/// characters is in `text` only if all its own sequences are tokens here.
+pub fn search_grams(text: &str) -> String {
+    let mut grams: Vec<String> = Vec::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        let chars: Vec<char> = word.chars().collect();
+        for pair in chars.windows(2) {
+            let gram: String = pair.iter().collect();
+            if !grams.contains(&gram) {
+                grams.push(gram);
+            }
+        }
+    }
+    grams.join(" ")
 }
 
 fn check_price(problems: &mut Problems, price: Decimal) -> Option<i64> {
@@ -194,76 +210,85 @@ pub async fn create(
     check_counts(&mut problems, Some(input.stock), input.min_order_quantity);
     let tags = normalize_tags(&mut problems, &input.tags);
 
-    let txn = begin_write(db).await?;
-    let producer = trainee::Entity::find_by_id(input.producer_trainee_id)
-        .filter(
-            Scope::of(actor)
-                .trainees(trainee::Column::Id, trainee::Column::BaseId)
-                .condition(),
-        )
-        .one(&txn)
-        .await?;
-    let at_base = match &producer {
-        Some(t) => base::Entity::find_by_id(t.base_id).one(&txn).await?,
-        None => None,
-    };
-    let (Some(producer), Some(at_base)) = (producer, at_base) else {
-        problems.add("producerTraineeId", UserErrorCode::NotFound, "学员不存在");
-        return Err(problems
-            .into_result()
-            .err()
-            .unwrap_or_else(|| AppError::NotFound.into()));
-    };
-    let origin = match input.origin_region_code.as_deref().map(str::trim) {
-        None | Some("") => Some(at_base.region_code.clone()),
-        Some(code) => {
-            if region::Entity::find_by_id(code.to_owned())
-                .one(&txn)
-                .await?
-                .is_some()
-            {
-                Some(code.to_owned())
-            } else {
-                problems.add("originRegionCode", UserErrorCode::NotFound, "地区不存在");
-                None
+    write(db)
+        .run(async |txn| {
+            let producer = trainee::Entity::find_by_id(input.producer_trainee_id)
+                .filter(
+                    Scope::of(actor)
+                        .trainees(trainee::Column::Id, trainee::Column::BaseId)
+                        .condition(),
+                )
+                .one(txn)
+                .await?;
+            let at_base = match &producer {
+                Some(t) => base::Entity::find_by_id(t.base_id).one(txn).await?,
+                None => None,
+            };
+            let (Some(producer), Some(at_base)) = (producer, at_base) else {
+                problems.add("producerTraineeId", UserErrorCode::NotFound, "学员不存在");
+                return Err(problems
+                    .into_result()
+                    .err()
+                    .unwrap_or_else(|| AppError::NotFound.into()));
+            };
+            let origin = match input.origin_region_code.as_deref().map(str::trim) {
+                None | Some("") => Some(at_base.region_code.clone()),
+                Some(code) => {
+                    if region::Entity::find_by_id(code.to_owned())
+                        .one(txn)
+                        .await?
+                        .is_some()
+                    {
+                        Some(code.to_owned())
+                    } else {
+                        problems.add("originRegionCode", UserErrorCode::NotFound, "地区不存在");
+                        None
+                    }
+                }
+            };
+            problems.into_result()?;
+            let (Some(title), Some(description), Some(unit), Some(price_fen), Some(origin)) =
+                (title, description, unit, price_fen, origin)
+            else {
+                return Err(
+                    AppError::internal(anyhow::anyhow!("validated product incomplete")).into(),
+                );
+            };
+            let profile = producer::ensure(txn, &producer, &at_base).await?;
+            let now = now();
+            let id = Uuid::now_v7();
+            let created = product::ActiveModel {
+                id: Set(id),
+                base_id: Set(at_base.id),
+                producer_id: Set(profile.id),
+                trainee_id: Set(producer.id),
+                search_grams: Set(search_grams(&search_text(
+                    &title,
+                    description.as_deref(),
+                    &tags,
+                ))),
+                search_text: Set(search_text(&title, description.as_deref(), &tags)),
+                title: Set(title),
+                description: Set(description),
+                category: Set(input.category),
+                status: Set(ProductStatus::Draft),
+                price_fen: Set(price_fen),
+                currency: Set("CNY".to_owned()),
+                unit: Set(unit),
+                stock: Set(input.stock),
+                min_order_quantity: Set(input.min_order_quantity.unwrap_or(1)),
+                origin_region_code: Set(origin),
+                published_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
             }
-        }
-    };
-    problems.into_result()?;
-    let (Some(title), Some(description), Some(unit), Some(price_fen), Some(origin)) =
-        (title, description, unit, price_fen, origin)
-    else {
-        return Err(AppError::internal(anyhow::anyhow!("validated product incomplete")).into());
-    };
-    let profile = producer::ensure(&txn, &producer, &at_base).await?;
-    let now = now();
-    let id = Uuid::now_v7();
-    let created = product::ActiveModel {
-        id: Set(id),
-        base_id: Set(at_base.id),
-        producer_id: Set(profile.id),
-        trainee_id: Set(producer.id),
-        search_text: Set(search_text(&title, description.as_deref(), &tags)),
-        title: Set(title),
-        description: Set(description),
-        category: Set(input.category),
-        status: Set(ProductStatus::Draft),
-        price_fen: Set(price_fen),
-        currency: Set("CNY".to_owned()),
-        unit: Set(unit),
-        stock: Set(input.stock),
-        min_order_quantity: Set(input.min_order_quantity.unwrap_or(1)),
-        origin_region_code: Set(origin),
-        published_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-    }
-    .insert(&txn)
-    .await?;
-    save_tags(&txn, id, &tags).await?;
-    txn.commit().await?;
-    Ok(created)
+            .insert(txn)
+            .await?;
+            save_tags(txn, id, &tags).await?;
+            Ok(created)
+        })
+        .await
 }
 
 /// Roles that make products; others are `FORBIDDEN`, anonymous callers `UNAUTHENTICATED`.
@@ -330,70 +355,74 @@ pub async fn update(
     actor: &Actor,
     changes: ProductChanges,
 ) -> ServiceResult<product::Model> {
-    let txn = begin_write(db).await?;
-    let existing = managed_one(&txn, actor, changes.id, "id").await?;
-    if existing.version != changes.version {
-        return Err(stale().into());
-    }
-    let mut problems = Problems::default();
-    let mut model: product::ActiveModel = existing.clone().into();
-    let mut title = existing.title.clone();
-    let mut description = existing.description.clone();
-    if let Some(value) = changes.title.as_deref()
-        && let Some(value) = validate::text(&mut problems, "title", value, 1, 100)
-    {
-        title = value.clone();
-        model.title = Set(value);
-    }
-    if changes.description.is_some()
-        && let Some(value) = validate::optional_text(
-            &mut problems,
-            "description",
-            changes.description.as_deref(),
-            5000,
-        )
-    {
-        description = value.clone();
-        model.description = Set(value);
-    }
-    if let Some(category) = changes.category {
-        model.category = Set(category);
-    }
-    if let Some(price) = changes.price
-        && let Some(fen) = check_price(&mut problems, price)
-    {
-        if fen == 0 && existing.status == ProductStatus::Published {
-            problems.add("price", UserErrorCode::Invalid, "已发布产品的价格须大于 0");
-        }
-        model.price_fen = Set(fen);
-    }
-    if let Some(value) = changes.unit.as_deref()
-        && let Some(value) = validate::text(&mut problems, "unit", value, 1, 20)
-    {
-        model.unit = Set(value);
-    }
-    check_counts(&mut problems, changes.stock, changes.min_order_quantity);
-    if let Some(stock) = changes.stock {
-        model.stock = Set(stock);
-    }
-    if let Some(min) = changes.min_order_quantity {
-        model.min_order_quantity = Set(min);
-    }
-    let tags = match &changes.tags {
-        Some(tags) => normalize_tags(&mut problems, tags),
-        None => tags_of(&txn, &[existing.id])
-            .await?
-            .remove(&existing.id)
-            .unwrap_or_default(),
-    };
-    problems.into_result()?;
-    model.search_text = Set(search_text(&title, description.as_deref(), &tags));
-    let saved = save(&txn, model, existing.id, changes.version).await?;
-    if changes.tags.is_some() {
-        save_tags(&txn, existing.id, &tags).await?;
-    }
-    txn.commit().await?;
-    Ok(saved)
+    write(db)
+        .run(async |txn| {
+            let existing = managed_one(txn, actor, changes.id, "id").await?;
+            if existing.version != changes.version {
+                return Err(stale().into());
+            }
+            let mut problems = Problems::default();
+            let mut model: product::ActiveModel = existing.clone().into();
+            let mut title = existing.title.clone();
+            let mut description = existing.description.clone();
+            if let Some(value) = changes.title.as_deref()
+                && let Some(value) = validate::text(&mut problems, "title", value, 1, 100)
+            {
+                title = value.clone();
+                model.title = Set(value);
+            }
+            if changes.description.is_some()
+                && let Some(value) = validate::optional_text(
+                    &mut problems,
+                    "description",
+                    changes.description.as_deref(),
+                    5000,
+                )
+            {
+                description = value.clone();
+                model.description = Set(value);
+            }
+            if let Some(category) = changes.category {
+                model.category = Set(category);
+            }
+            if let Some(price) = changes.price
+                && let Some(fen) = check_price(&mut problems, price)
+            {
+                if fen == 0 && existing.status == ProductStatus::Published {
+                    problems.add("price", UserErrorCode::Invalid, "已发布产品的价格须大于 0");
+                }
+                model.price_fen = Set(fen);
+            }
+            if let Some(value) = changes.unit.as_deref()
+                && let Some(value) = validate::text(&mut problems, "unit", value, 1, 20)
+            {
+                model.unit = Set(value);
+            }
+            check_counts(&mut problems, changes.stock, changes.min_order_quantity);
+            if let Some(stock) = changes.stock {
+                model.stock = Set(stock);
+            }
+            if let Some(min) = changes.min_order_quantity {
+                model.min_order_quantity = Set(min);
+            }
+            let tags = match &changes.tags {
+                Some(tags) => normalize_tags(&mut problems, tags),
+                None => tags_of(txn, &[existing.id])
+                    .await?
+                    .remove(&existing.id)
+                    .unwrap_or_default(),
+            };
+            problems.into_result()?;
+            let text = search_text(&title, description.as_deref(), &tags);
+            model.search_grams = Set(search_grams(&text));
+            model.search_text = Set(text);
+            let saved = save(txn, model, existing.id, changes.version).await?;
+            if changes.tags.is_some() {
+                save_tags(txn, existing.id, &tags).await?;
+            }
+            Ok(saved)
+        })
+        .await
 }
 
 /// Publishes a DRAFT or ARCHIVED product the caller manages. It needs a title, a price
@@ -404,57 +433,61 @@ pub async fn publish(
     actor: &Actor,
     id: Uuid,
 ) -> ServiceResult<product::Model> {
-    let txn = begin_write(db).await?;
-    let existing = managed_one(&txn, actor, id, "id").await?;
-    if existing.status == ProductStatus::Published {
-        return Err(UserError::input("id", UserErrorCode::InvalidState, "产品已发布").into());
-    }
-    let images = product_image::Entity::find()
-        .filter(product_image::Column::ProductId.eq(id))
-        .order_by_asc(product_image::Column::Position)
-        .all(&txn)
-        .await?;
-    let mut missing = Vec::new();
-    let mut lack = |field: Vec<String>, message: &str| {
-        missing.push(UserError {
-            field,
-            code: UserErrorCode::InvalidState,
-            message: message.to_owned(),
-        });
-    };
-    if existing.title.trim().is_empty() {
-        lack(vec!["title".into()], "发布前须填写标题");
-    }
-    if existing.price_fen <= 0 {
-        lack(vec!["price".into()], "发布前须填写大于 0 的价格");
-    }
-    if existing.unit.trim().is_empty() {
-        lack(vec!["unit".into()], "发布前须填写计量单位");
-    }
-    if images.is_empty() {
-        lack(vec!["images".into()], "发布前须上传至少一张图片");
-    }
-    for (index, image) in images.iter().enumerate() {
-        if image
-            .alt_text
-            .as_deref()
-            .is_none_or(|t| t.trim().is_empty())
-        {
-            lack(
-                vec!["images".into(), index.to_string(), "altText".into()],
-                "发布前须为每张图片填写替代文字（供读屏软件朗读）",
-            );
-        }
-    }
-    if !missing.is_empty() {
-        return Err(crate::service::ServiceError::User(missing));
-    }
-    let mut model: product::ActiveModel = existing.clone().into();
-    model.status = Set(ProductStatus::Published);
-    model.published_at = Set(Some(now()));
-    let saved = save(&txn, model, id, existing.version).await?;
-    txn.commit().await?;
-    Ok(saved)
+    write(db)
+        .run(async |txn| {
+            let existing = managed_one(txn, actor, id, "id").await?;
+            if existing.status == ProductStatus::Published {
+                return Err(
+                    UserError::input("id", UserErrorCode::InvalidState, "产品已发布").into(),
+                );
+            }
+            let images = product_image::Entity::find()
+                .filter(product_image::Column::ProductId.eq(id))
+                .order_by_asc(product_image::Column::Position)
+                .all(txn)
+                .await?;
+            let mut missing = Vec::new();
+            let mut lack = |field: Vec<String>, message: &str| {
+                missing.push(UserError {
+                    field,
+                    code: UserErrorCode::InvalidState,
+                    message: message.to_owned(),
+                });
+            };
+            if existing.title.trim().is_empty() {
+                lack(vec!["title".into()], "发布前须填写标题");
+            }
+            if existing.price_fen <= 0 {
+                lack(vec!["price".into()], "发布前须填写大于 0 的价格");
+            }
+            if existing.unit.trim().is_empty() {
+                lack(vec!["unit".into()], "发布前须填写计量单位");
+            }
+            if images.is_empty() {
+                lack(vec!["images".into()], "发布前须上传至少一张图片");
+            }
+            for (index, image) in images.iter().enumerate() {
+                if image
+                    .alt_text
+                    .as_deref()
+                    .is_none_or(|t| t.trim().is_empty())
+                {
+                    lack(
+                        vec!["images".into(), index.to_string(), "altText".into()],
+                        "发布前须为每张图片填写替代文字（供读屏软件朗读）",
+                    );
+                }
+            }
+            if !missing.is_empty() {
+                return Err(crate::service::ServiceError::User(missing));
+            }
+            let mut model: product::ActiveModel = existing.clone().into();
+            model.status = Set(ProductStatus::Published);
+            model.published_at = Set(Some(now()));
+            let saved = save(txn, model, id, existing.version).await?;
+            Ok(saved)
+        })
+        .await
 }
 
 /// Archives a product the caller manages: partners no longer see it (a sync by
@@ -464,16 +497,20 @@ pub async fn archive(
     actor: &Actor,
     id: Uuid,
 ) -> ServiceResult<product::Model> {
-    let txn = begin_write(db).await?;
-    let existing = managed_one(&txn, actor, id, "id").await?;
-    if existing.status == ProductStatus::Archived {
-        return Err(UserError::input("id", UserErrorCode::InvalidState, "产品已下架").into());
-    }
-    let mut model: product::ActiveModel = existing.clone().into();
-    model.status = Set(ProductStatus::Archived);
-    let saved = save(&txn, model, id, existing.version).await?;
-    txn.commit().await?;
-    Ok(saved)
+    write(db)
+        .run(async |txn| {
+            let existing = managed_one(txn, actor, id, "id").await?;
+            if existing.status == ProductStatus::Archived {
+                return Err(
+                    UserError::input("id", UserErrorCode::InvalidState, "产品已下架").into(),
+                );
+            }
+            let mut model: product::ActiveModel = existing.clone().into();
+            model.status = Set(ProductStatus::Archived);
+            let saved = save(txn, model, id, existing.version).await?;
+            Ok(saved)
+        })
+        .await
 }
 
 /// A product the caller manages, for changes made elsewhere in the domain (images).

@@ -4,10 +4,11 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{ProductCategory, ProductStatus, product, product_tag};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Select};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, Select};
 use uuid::Uuid;
 
+use super::product::search_grams;
 use super::visible;
 use crate::auth::{Actor, RegionScope};
 use crate::error::AppError;
@@ -88,8 +89,37 @@ pub struct ProductFilter {
     pub updated_since: Option<DateTime<Utc>>,
 }
 
-/// The products the caller may see that meet the filter.
-pub fn filtered(actor: &Actor, filter: &ProductFilter) -> Select<product::Entity> {
+/// The search index's part of a search (migration 09): every two-character sequence of the
+/// term must be a token of the product (`search_grams`), which the index finds without
+/// reading the catalog; the `LIKE` on `search_text` beside it keeps the match exact. On
+/// PostgreSQL a GIN index over `to_tsvector('simple', search_grams)`, on SQLite the FTS5
+/// table `product_fts`. None for a one-character term (a scan, see `bench/README.md`).
+fn token_condition(backend: DbBackend, search: &str) -> Option<SimpleExpr> {
+    let grams = search_grams(&search.trim().to_lowercase());
+    if grams.is_empty() {
+        return None;
+    }
+    Some(match backend {
+        DbBackend::Postgres => Expr::cust_with_values(
+            r#"to_tsvector('simple', "product"."search_grams") @@ plainto_tsquery('simple', $1)"#,
+            [grams],
+        ),
+        _ => {
+            let phrases: Vec<String> = grams.split(' ').map(|g| format!("\"{g}\"")).collect();
+            Expr::cust_with_values(
+                r#""product"."rowid" IN (SELECT "rowid" FROM "product_fts" WHERE "product_fts" MATCH ?)"#,
+                [phrases.join(" AND ")],
+            )
+        }
+    })
+}
+
+/// The products the caller may see that meet the filter, as SQL for `backend`.
+pub fn filtered(
+    backend: DbBackend,
+    actor: &Actor,
+    filter: &ProductFilter,
+) -> Select<product::Entity> {
     let mut select = product::Entity::find().filter(visible(actor, filter.updated_since.is_some()));
     if !filter.categories.is_empty() {
         select = select.filter(product::Column::Category.is_in(filter.categories.iter().copied()));
@@ -113,6 +143,9 @@ pub fn filtered(actor: &Actor, filter: &ProductFilter) -> Select<product::Entity
         select = select.filter(product::Column::TraineeId.eq(trainee_id));
     }
     if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
+        if let Some(tokens) = token_condition(backend, search) {
+            select = select.filter(tokens);
+        }
         select = select.filter(
             Expr::col(product::Column::SearchText)
                 .like(LikeExpr::new(validate::like_pattern(search)).escape('\\')),
@@ -189,7 +222,13 @@ pub async fn list(
     order: ProductOrder,
     args: &PageArgs,
 ) -> ServiceResult<Page<product::Model>> {
-    Ok(page::fetch(db, filtered(actor, filter), &order.keyset(), args).await?)
+    Ok(page::fetch(
+        db,
+        filtered(db.get_database_backend(), actor, filter),
+        &order.keyset(),
+        args,
+    )
+    .await?)
 }
 
 /// How many products the caller may see meet the filter.
@@ -198,7 +237,7 @@ pub async fn count(
     actor: &Actor,
     filter: &ProductFilter,
 ) -> ServiceResult<u64> {
-    Ok(page::count(db, filtered(actor, filter)).await?)
+    Ok(page::count(db, filtered(db.get_database_backend(), actor, filter)).await?)
 }
 
 /// A page of each trainee's visible products (for `Trainee.products`), in one statement for
@@ -211,7 +250,7 @@ pub async fn first_per_trainee(
 ) -> Result<HashMap<Uuid, Page<product::Model>>, AppError> {
     page::fetch_per_parent(
         db,
-        filtered(actor, &ProductFilter::default()),
+        filtered(db.get_database_backend(), actor, &ProductFilter::default()),
         product::Column::TraineeId,
         trainee_ids,
         &Order::by_id(product::Column::Id),
@@ -228,7 +267,7 @@ pub async fn count_per_trainee(
 ) -> Result<HashMap<Uuid, u64>, DbErr> {
     page::count_per_parent(
         db,
-        filtered(actor, &ProductFilter::default()),
+        filtered(db.get_database_backend(), actor, &ProductFilter::default()),
         product::Column::TraineeId,
         trainee_ids,
     )
