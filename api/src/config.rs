@@ -202,6 +202,24 @@ pub struct Config {
         value_parser = clap::value_parser!(u32).range(1..)
     )]
     pub certificate_checks_per_minute: u32,
+    /// Requests allowed per partner API key per minute (a burst of this size, refilled
+    /// evenly); beyond it a request is refused with `RATE_LIMITED` and a retry hint.
+    #[arg(long, env = "QIHANG_API_KEY_PER_MINUTE", default_value = "600")]
+    pub api_key_per_minute: NonZeroU32,
+
+    /// Directory of uploaded product images and their renditions. Default: `media` in the
+    /// data directory.
+    #[arg(long, env = "QIHANG_MEDIA_DIR")]
+    pub media_dir: Option<PathBuf>,
+
+    /// Largest product image upload in bytes.
+    #[arg(long, env = "QIHANG_MAX_IMAGE_BYTES", default_value_t = 5 * 1024 * 1024)]
+    pub max_image_bytes: usize,
+
+    /// Most pixels (width × height) an uploaded image may have; larger ones are refused
+    /// before decoding (a small file can claim huge dimensions: a decompression bomb).
+    #[arg(long, env = "QIHANG_MAX_IMAGE_PIXELS", default_value_t = 40_000_000)]
+    pub max_image_pixels: u64,
 }
 
 /// The secrets the server runs with, after configuration and development defaults.
@@ -318,6 +336,13 @@ impl Config {
     /// How long account states are cached.
     pub fn account_cache_ttl(&self) -> Duration {
         Duration::from_millis(self.account_cache_ms)
+    }
+
+    /// Where product images are stored.
+    pub fn media_dir(&self) -> PathBuf {
+        self.media_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("media"))
     }
 
     /// Resolves the secrets: given ones are validated; in development missing ones are

@@ -35,7 +35,8 @@ use protocol::{GRAPHQL_RESPONSE_JSON, Media, essence, get_request, graphql_respo
 mod caller;
 mod ws;
 
-use caller::{authenticate, caller, client_address, refused};
+use caller::{authenticate, caller, client_address};
+pub use caller::{identify, refused};
 pub use ws::WS_TOKEN_EXPIRED;
 
 /// What the handlers share.
@@ -65,7 +66,12 @@ pub fn router(app: AppState, schema: QihangSchema) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .route("/templates/trainees.xlsx", get(trainee_template));
+        .route("/templates/trainees.xlsx", get(trainee_template))
+        .route("/media/{key}", get(crate::http_catalog::media_file))
+        .route(
+            "/catalog/products.csv",
+            get(crate::http_catalog::products_csv),
+        );
     if config.graphiql_enabled() {
         router = router
             .route("/", get(graphiql::page))
@@ -250,8 +256,8 @@ async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) ->
             return transport_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message);
         }
     };
-    let actor = match authenticate(&state.app, &headers).await {
-        Ok(token) => caller(token.as_ref()),
+    let actor = match identify(&state.app, &headers).await {
+        Ok(actor) => actor,
         Err(err) => return refused(err),
     };
     let id = request_id(&headers);
@@ -320,8 +326,8 @@ async fn graphql_get(State(state): State<HttpState>, request: Request<Body>) -> 
         }
     }
     let headers = request.headers();
-    let actor = match authenticate(&state.app, headers).await {
-        Ok(token) => caller(token.as_ref()),
+    let actor = match identify(&state.app, headers).await {
+        Ok(actor) => actor,
         Err(err) => return refused(err),
     };
     let client = client_address(

@@ -6,8 +6,10 @@ pub mod auth;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod http;
+pub mod http_catalog;
 pub mod service;
 pub mod state;
 pub mod telemetry;
@@ -22,10 +24,12 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::auth::account_state::AccountStates;
 use crate::auth::address_limit::AddressLimiter;
+use crate::auth::api_key::ApiKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::crypto::FieldCipher;
+use crate::service::catalog::media::LocalDir;
 use crate::service::trainee::import::ImportLimiter;
 use crate::state::AppState;
 use crate::telemetry::Metrics;
@@ -90,12 +94,16 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     let cipher = FieldCipher::new(&secrets.data_key)?;
     upgrade_sealing(&db, &cipher).await?;
     bootstrap_admin(&config, &db).await?;
+    let events = events::EventBus::start(&db, config.database_schema.as_deref())
+        .await
+        .context("cannot listen for events on the database")?;
     let accounts = Arc::new(AccountStates::new(db.clone(), config.account_cache_ttl()));
     accounts
         .listen()
         .await
         .context("cannot listen for account changes")?;
     let state = AppState {
+        events,
         db,
         keys: Arc::new(TokenKeys::new(
             &secrets.jwt_secret,
@@ -109,6 +117,8 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         )),
         accounts,
         import_limiter: Arc::new(ImportLimiter::per_hour(config.imports_per_hour)),
+        api_keys: Arc::new(ApiKeys::new(config.api_key_per_minute)),
+        media: Arc::new(LocalDir::new(config.media_dir())),
         metrics,
         certificate_checks: Arc::new(AddressLimiter::per_minute(
             config.certificate_checks_per_minute,

@@ -7,10 +7,13 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::account_state::AccountStates;
 use crate::auth::address_limit::AddressLimiter;
+use crate::auth::api_key::ApiKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::crypto::FieldCipher;
+use crate::events::EventBus;
+use crate::service::catalog::media::MediaStore;
 use crate::service::trainee::import::ImportLimiter;
 use crate::telemetry::Metrics;
 
@@ -28,4 +31,9 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Certificate checks per client address.
     pub certificate_checks: Arc<AddressLimiter>,
+    pub api_keys: Arc<ApiKeys>,
+    /// Uploaded product images and their renditions.
+    pub media: Arc<dyn MediaStore>,
+    /// Live updates for subscriptions.
+    pub events: EventBus,
 }

@@ -14,6 +14,10 @@ mod m20261123_000002_personal_data;
 mod m20261123_000003_trainee_import;
 mod m20261123_000004_trainee_sorting_and_category_lists;
 mod m20261123_000006_course;
+mod m20261123_000008_catalog;
+mod m20261123_000009_catalog_search;
+mod m20261123_000010_star;
+mod m20261123_000011_livestream_product;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -32,6 +36,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_trainee_import::Migration),
             Box::new(m20261123_000004_trainee_sorting_and_category_lists::Migration),
             Box::new(m20261123_000006_course::Migration),
+            Box::new(m20261123_000008_catalog::Migration),
+            Box::new(m20261123_000009_catalog_search::Migration),
+            Box::new(m20261123_000010_star::Migration),
+            Box::new(m20261123_000011_livestream_product::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 pub mod account_state;
 pub mod actor;
 pub mod address_limit;
+pub mod api_key;
 pub mod password;
 pub mod refresh;
 pub mod throttle;

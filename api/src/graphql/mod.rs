@@ -3,11 +3,13 @@
 
 pub mod account;
 pub mod base;
+pub mod catalog;
 pub mod common;
 pub mod course;
 pub mod guard;
 pub mod region;
 pub mod schema;
+pub mod star;
 pub mod trainee;
 
 pub use guard::Gateway;

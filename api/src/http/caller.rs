@@ -1,15 +1,18 @@
-//! Who is calling over HTTP: the access token of the `Authorization` header, checked in
-//! full before anything runs, and the client's network address.
+//! Who is calling over HTTP: the PARTNER of an `X-Api-Key` or the access token of the
+//! `Authorization` header, checked in full before anything runs, and the client's network
+//! address.
 
 use std::net::{IpAddr, SocketAddr};
 
+use axum::Json;
 use axum::extract::ConnectInfo;
 use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
 
 use super::transport_error;
-use crate::auth::Actor;
 use crate::auth::token::AccessToken;
+use crate::auth::{Actor, api_key};
 use crate::error::AppError;
 use crate::graphql::common::context::{ClientAddress, RequestActor};
 use crate::state::AppState;
@@ -49,20 +52,48 @@ pub(super) fn caller(token: Option<&AccessToken>) -> RequestActor {
     RequestActor(token.map_or(Actor::Anonymous, |t| Actor::User(t.actor.clone())))
 }
 
+/// The caller of a request: the PARTNER of an `X-Api-Key` (see `auth::api_key`), else the
+/// user of a bearer token, else anonymous. A request carrying both is refused: which one
+/// it meant is unclear.
+pub async fn identify(app: &AppState, headers: &HeaderMap) -> Result<RequestActor, AppError> {
+    match headers.get(api_key::HEADER) {
+        Some(_) if headers.contains_key(header::AUTHORIZATION) => Err(AppError::Unauthenticated),
+        Some(key) => {
+            let key = key.to_str().map_err(|_| AppError::Unauthenticated)?;
+            Ok(RequestActor(app.api_keys.authenticate(&app.db, key).await?))
+        }
+        None => Ok(caller(authenticate(app, headers).await?.as_ref())),
+    }
+}
+
 /// The answer to a request whose credentials were refused: 401 with `UNAUTHENTICATED` (and
 /// a `WWW-Authenticate` challenge), or 500 when they could not be checked.
-pub(super) fn refused(err: AppError) -> Response {
+pub fn refused(err: AppError) -> Response {
     match err {
         AppError::Unauthenticated => {
             let mut response = transport_error(
                 StatusCode::UNAUTHORIZED,
                 "UNAUTHENTICATED",
-                "the access token is malformed, expired or revoked",
+                "the access token or API key is malformed, expired or revoked",
             );
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer error=\"invalid_token\""),
             );
+            response
+        }
+        AppError::RateLimited { retry_after_secs } => {
+            let message =
+                format!("too many requests for this API key, retry in {retry_after_secs} s");
+            let mut response = (
+                StatusCode::TOO_MANY_REQUESTS,
+                Json(json!({ "errors": [{ "message": message, "extensions": {
+                    "code": "RATE_LIMITED", "retryAfter": retry_after_secs } }] })),
+            )
+                .into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
             response
         }
         other => {

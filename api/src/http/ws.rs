@@ -16,7 +16,8 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
-use super::{HttpState, authenticate, caller, client_address};
+use super::{HttpState, authenticate, caller, client_address, identify};
+use crate::auth::api_key;
 use crate::auth::token::AccessToken;
 use crate::graphql::common::Loaders;
 use crate::graphql::common::context::ClientAddress;
@@ -31,7 +32,8 @@ pub const WS_TOKEN_EXPIRED: u16 = 4401;
 const RECHECK: Duration = Duration::from_secs(1);
 
 /// Upgrades to a WebSocket. The access token goes in the `connection_init` payload as
-/// `{"Authorization": "Bearer …"}`; a bad one closes the connection at once.
+/// `{"Authorization": "Bearer …"}` (a partner system's key as `{"X-Api-Key": "…"}`); a bad
+/// one closes the connection at once.
 pub async fn graphql_ws(
     State(state): State<HttpState>,
     headers: HeaderMap,
@@ -90,10 +92,25 @@ async fn serve(
             if let Some(value) = auth.and_then(|a| HeaderValue::from_str(a).ok()) {
                 headers.insert(header::AUTHORIZATION, value);
             }
-            let token = authenticate(&app, &headers)
-                .await
-                .map_err(|err| err.extend())?;
-            let actor = caller(token.as_ref());
+            let key = payload
+                .get("X-Api-Key")
+                .or_else(|| payload.get("x-api-key"))
+                .and_then(|v| v.as_str());
+            // A partner system signs in with its API key instead; the key does not expire.
+            let (token, actor) = match key.and_then(|k| HeaderValue::from_str(k).ok()) {
+                Some(key) => {
+                    headers.insert(api_key::HEADER, key);
+                    let actor = identify(&app, &headers).await.map_err(|err| err.extend())?;
+                    (None, actor)
+                }
+                None => {
+                    let token = authenticate(&app, &headers)
+                        .await
+                        .map_err(|err| err.extend())?;
+                    let actor = caller(token.as_ref());
+                    (token, actor)
+                }
+            };
             let mut data = Data::default();
             data.insert(Arc::new(Loaders::new(
                 &app.db,

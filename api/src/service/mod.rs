@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod base;
+pub mod catalog;
 pub mod course;
 pub mod error;
 pub mod labels;
@@ -11,6 +12,7 @@ pub mod page;
 pub mod region;
 pub mod scope;
 pub mod spreadsheet;
+pub mod star;
 pub mod trainee;
 pub mod validate;
 pub mod write;

@@ -4,6 +4,7 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::user;
 
 use crate::graphql::base::types::IncubationBase;
+use crate::graphql::catalog::types::Partner;
 use crate::graphql::common::errors::object_payload;
 use crate::graphql::common::scalars::DateTime;
 use crate::graphql::common::{ContextExt, Payload, UserError};
@@ -75,6 +76,14 @@ impl User {
             .await?
             .unwrap_or_default();
         Ok(bases.into_iter().map(IncubationBase).collect())
+    }
+
+    /// PARTNER: the partner organisation the account works for.
+    async fn partner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Partner>> {
+        match self.0.partner_id {
+            None => Ok(None),
+            Some(id) => Ok(ctx.loaders().partners.load_one(id).await?.map(Partner)),
+        }
     }
 
     /// TRAINEE: the trainee record of this person (null when you may not see it).

@@ -13,11 +13,16 @@ use uuid::Uuid;
 use crate::auth::Actor;
 use crate::graphql::account::loaders::{UserBasesLoader, UserLoader};
 use crate::graphql::base::loaders::{BaseLoader, BaseManagersLoader};
+use crate::graphql::catalog::loaders::{
+    PartnerKeysLoader, PartnerLoader, ProducerLoader, ProductImagesLoader, ProductLoader,
+    ProductTagsLoader, TraineeProductCountLoader, TraineeProductsLoader,
+};
 use crate::graphql::course::loaders::{
     BaseCourseCountLoader, BaseCoursesLoader, CourseLoader, CourseSessionsLoader,
     EnrollmentCountLoader, EnrollmentPagesLoader,
 };
 use crate::graphql::region::loaders::{RegionChildrenLoader, RegionLoader};
+use crate::graphql::star::loaders::StarLoaders;
 use crate::graphql::trainee::loaders::{
     BaseTraineeCountLoader, BaseTraineesLoader, TraineeLoader, TraineeServicesLoader,
 };
@@ -44,6 +49,16 @@ pub struct Loaders {
     pub base_course_counts: DataLoader<BaseCourseCountLoader>,
     pub trainee_interests: DataLoader<ListLoader<trainee_interest::Entity>>,
     pub base_focus_areas: DataLoader<ListLoader<base_focus_area::Entity>>,
+    /// The star domain's loaders.
+    pub stars: StarLoaders,
+    pub products: DataLoader<ProductLoader>,
+    pub product_images: DataLoader<ProductImagesLoader>,
+    pub product_tags: DataLoader<ProductTagsLoader>,
+    pub producers: DataLoader<ProducerLoader>,
+    pub partners: DataLoader<PartnerLoader>,
+    pub partner_keys: DataLoader<PartnerKeysLoader>,
+    pub trainee_products: DataLoader<TraineeProductsLoader>,
+    pub trainee_product_counts: DataLoader<TraineeProductCountLoader>,
 }
 
 impl Loaders {
@@ -117,6 +132,33 @@ impl Loaders {
             ),
             trainee_interests: loader(ListLoader::new(db), delay),
             base_focus_areas: loader(ListLoader::new(db), delay),
+            stars: StarLoaders::new(db, delay, actor),
+            products: loader(
+                ProductLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
+            product_images: loader(ProductImagesLoader(db.clone()), delay),
+            product_tags: loader(ProductTagsLoader(db.clone()), delay),
+            producers: loader(ProducerLoader(db.clone()), delay),
+            partners: loader(PartnerLoader(db.clone()), delay),
+            partner_keys: loader(PartnerKeysLoader(db.clone()), delay),
+            trainee_products: loader(
+                TraineeProductsLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
+            trainee_product_counts: loader(
+                TraineeProductCountLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                delay,
+            ),
         }
     }
 }

@@ -9,8 +9,10 @@ use entity::{identity_reveal, service_record, trainee};
 use crate::error::{AppError, GqlResultExt};
 use crate::graphql::account::types::User;
 use crate::graphql::base::types::{IncubationBase, TrainingCategory};
+use crate::graphql::catalog::loaders::TraineeProductsKey;
+use crate::graphql::catalog::types::{Product, ProductConnection};
 use crate::graphql::common::errors::object_payload;
-use crate::graphql::common::pagination::KeyConnection;
+use crate::graphql::common::pagination::{KeyConnection, TotalCount, connection, page_args};
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, Payload, UserError};
 use crate::graphql::course::loaders::EnrollmentParent;
@@ -18,7 +20,9 @@ use crate::graphql::course::types::{
     AccessibilityFeature, EnrollmentConnection, enrollment_connection,
 };
 use crate::graphql::region::types::Region;
+use crate::graphql::star::types::{Award, StarProfile, awards_of};
 use crate::service;
+use crate::service::page::Page;
 use crate::service::trainee::Revealed;
 
 /// Disability category, from the 19th character of the certificate number.
@@ -280,6 +284,55 @@ impl Trainee {
             .await?
             .unwrap_or_default();
         Ok(records.into_iter().map(ServiceRecord).collect())
+    }
+
+    /// The trainee's internet star profile, if nominated and you may see it.
+    async fn star(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<StarProfile>> {
+        Ok(ctx
+            .loaders()
+            .stars
+            .trainee_stars
+            .load_one(self.0.id)
+            .await?
+            .map(StarProfile))
+    }
+
+    /// Prizes won at competitions, oldest record first.
+    async fn awards(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Award>> {
+        awards_of(ctx, self.0.id).await
+    }
+
+    /// The trainee's products that you may see, in creation order (one statement serves
+    /// every trainee of a list).
+    async fn products(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the edge to continue after.")] after: Option<String>,
+    ) -> async_graphql::Result<ProductConnection> {
+        let args = page_args(first, after, None, None).gql()?;
+        let loaders = ctx.loaders().clone();
+        let key = TraineeProductsKey {
+            trainee_id: self.0.id,
+            args: args.clone(),
+        };
+        let page = loaders
+            .trainee_products
+            .load_one(key)
+            .await?
+            .unwrap_or_else(|| Page::empty(&args));
+        let trainee_id = self.0.id;
+        let total = TotalCount::new(move || {
+            let loaders = loaders.clone();
+            Box::pin(async move {
+                Ok(loaders
+                    .trainee_product_counts
+                    .load_one(trainee_id)
+                    .await?
+                    .unwrap_or(0))
+            })
+        });
+        Ok(connection(page, |p| p.id, Product, total))
     }
 
     /// When the trainee was registered.

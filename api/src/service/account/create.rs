@@ -114,7 +114,11 @@ async fn create_in_scope(
                 display_name: Set(display_name),
                 role: Set(input.role),
                 region_code: Set(region_code.map(str::to_owned)),
-                partner_id: Set(None),
+                partner_id: Set(if input.role == Role::Partner {
+                    input.partner_id
+                } else {
+                    None
+                }),
                 trainee_id: Set(if input.role == Role::Trainee {
                     input.trainee_id
                 } else {
@@ -211,7 +215,12 @@ async fn check_links(
             }
         },
         Role::Partner => {
-            problems.add("partnerId", UserErrorCode::NotFound, "合作伙伴不存在");
+            if let Some(problem) =
+                crate::service::catalog::partner::check_for_account(txn, scope, input.partner_id)
+                    .await?
+            {
+                problems.push(problem);
+            }
         }
         Role::Admin => {}
     }

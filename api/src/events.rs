@@ -1,0 +1,217 @@
+//! The event bus behind subscriptions. A service publishes an event after its transaction
+//! commits; every server process hears it and each subscription decides, with the caller's
+//! scope in SQL, whether to deliver it.
+//!
+//! On PostgreSQL events travel through `NOTIFY` on one channel per database schema, and every
+//! process `LISTEN`s on a connection of its own, so several processes behind a load balancer
+//! all deliver (no other infrastructure). On SQLite (one process) an in-process broadcast
+//! carries them. Events are notices, not a log: one published while a listener is
+//! reconnecting is missed, and a subscriber that falls far behind skips the oldest.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{Stream, stream};
+use sea_orm::sqlx::postgres::PgListener;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+/// Events a subscriber may be able to see, carrying just enough to pre-filter by scope
+/// before the subscription reads the object itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    /// A livestream was recorded for a star of `base_id`.
+    LivestreamRecorded {
+        livestream_id: Uuid,
+        base_id: Uuid,
+        region_code: String,
+    },
+    /// An inquiry was created or answered: its partner and the base of its product hear of it.
+    InquiryUpdated {
+        inquiry_id: Uuid,
+        partner_id: Uuid,
+        base_id: Uuid,
+    },
+}
+
+/// How many events a slow subscriber may fall behind before it skips the oldest.
+const BUFFER: usize = 1024;
+
+/// Publishes and delivers events; cheap to clone.
+#[derive(Clone)]
+pub struct EventBus {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    sender: broadcast::Sender<Event>,
+    transport: Transport,
+}
+
+enum Transport {
+    /// One process: publishing is broadcasting.
+    Local,
+    /// PostgreSQL: publish with `pg_notify`; the listener task broadcasts what arrives.
+    Postgres {
+        db: DatabaseConnection,
+        channel: String,
+        listener: JoinHandle<()>,
+    },
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Transport::Postgres { listener, .. } = &self.transport {
+            listener.abort();
+        }
+    }
+}
+
+/// The NOTIFY channel of a database schema: servers on other schemas of the same database
+/// (other deployments, parallel tests) do not hear each other. A channel name has at most 63
+/// bytes, so a schema is named by a hash.
+pub fn channel_name(schema: Option<&str>) -> String {
+    match schema {
+        None => "qihang_events".to_owned(),
+        Some(schema) => {
+            let digest = Sha256::digest(schema.as_bytes());
+            let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+            format!("qihang_events_{hex}")
+        }
+    }
+}
+
+impl EventBus {
+    /// The bus for `db`: on PostgreSQL it starts listening on the schema's channel before it
+    /// returns, so nothing published after start-up is missed.
+    pub async fn start(db: &DatabaseConnection, schema: Option<&str>) -> anyhow::Result<Self> {
+        let (sender, _) = broadcast::channel(BUFFER);
+        let transport = if db.get_database_backend() == DbBackend::Postgres {
+            let channel = channel_name(schema);
+            let mut listener = PgListener::connect_with(db.get_postgres_connection_pool()).await?;
+            listener.listen(&channel).await?;
+            let listener = tokio::spawn(listen(listener, sender.clone()));
+            Transport::Postgres {
+                db: db.clone(),
+                channel,
+                listener,
+            }
+        } else {
+            Transport::Local
+        };
+        Ok(EventBus {
+            inner: Arc::new(Inner { sender, transport }),
+        })
+    }
+
+    /// Tells every server process. Call it after the change is committed. A failure to
+    /// notify is logged, never the mutation's failure: the change is saved either way.
+    pub async fn publish(&self, event: Event) {
+        match &self.inner.transport {
+            Transport::Local => {
+                // No receiver is not an error: nobody is subscribed.
+                let _ = self.inner.sender.send(event);
+            }
+            Transport::Postgres { db, channel, .. } => {
+                let payload = match serde_json::to_string(&event) {
+                    Ok(payload) => payload,
+                    Err(err) => {
+                        tracing::error!(error = %err, "cannot encode an event");
+                        return;
+                    }
+                };
+                let notify = Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT pg_notify($1, $2)",
+                    [channel.clone().into(), payload.into()],
+                );
+                if let Err(err) = db.execute_raw(notify).await {
+                    tracing::warn!(error = %err, "cannot publish an event");
+                }
+            }
+        }
+    }
+
+    /// Events from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.inner.sender.subscribe()
+    }
+
+    /// A subscription's items: every event from now on, turned into an item by `pick` (which
+    /// reads the object with the subscriber's scope; None skips the event). Ends when the
+    /// bus closes. A subscriber that falls behind skips the oldest events.
+    pub fn stream<T, F, Fut>(&self, pick: F) -> impl Stream<Item = T> + use<T, F, Fut>
+    where
+        F: FnMut(Event) -> Fut,
+        Fut: Future<Output = Option<T>>,
+    {
+        stream::unfold(
+            (self.subscribe(), pick),
+            |(mut events, mut pick)| async move {
+                loop {
+                    let event = match events.recv().await {
+                        Ok(event) => event,
+                        Err(RecvError::Lagged(skipped)) => {
+                            tracing::warn!(skipped, "a subscriber fell behind and skipped events");
+                            continue;
+                        }
+                        Err(RecvError::Closed) => return None,
+                    };
+                    if let Some(item) = pick(event).await {
+                        return Some((item, (events, pick)));
+                    }
+                }
+            },
+        )
+    }
+}
+
+/// Broadcasts what arrives on the channel. The listener reconnects and listens again by
+/// itself after a lost connection; while the database is away it waits and retries.
+async fn listen(mut listener: PgListener, sender: broadcast::Sender<Event>) {
+    loop {
+        match listener.recv().await {
+            Ok(notification) => match serde_json::from_str::<Event>(notification.payload()) {
+                Ok(event) => {
+                    let _ = sender.send(event);
+                }
+                Err(err) => tracing::warn!(error = %err, "ignoring a malformed event"),
+            },
+            Err(err) => {
+                tracing::warn!(error = %err, "event listener lost the database; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channels_fit_postgres_and_differ_per_schema() {
+        let a = channel_name(Some("t_0123456789abcdef0123456789abcdef"));
+        let b = channel_name(Some("t_0123456789abcdef0123456789abcdee"));
+        assert_ne!(a, b);
+        assert!(a.len() <= 63);
+        assert_eq!(channel_name(None), "qihang_events");
+    }
+
+    #[test]
+    fn events_survive_the_wire() {
+        let event = Event::LivestreamRecorded {
+            livestream_id: Uuid::now_v7(),
+            base_id: Uuid::now_v7(),
+            region_code: "220302".to_owned(),
+        };
+        let wire = serde_json::to_string(&event).unwrap();
+        assert_eq!(serde_json::from_str::<Event>(&wire).unwrap(), event);
+    }
+}
