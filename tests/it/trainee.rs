@@ -1,11 +1,10 @@
 //! Trainees: registration rules, personal data protection, scope, updates, transfers,
 //! employment services, the list and its statement count.
 
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 use serde_json::{Value, json};
 
-use crate::support::{BATCHING_DELAY, JWT_SECRET, TestApp, error_code, id_number};
+use crate::support::{BATCHING_DELAY, TestApp, error_code, id_number};
 
 const REGISTER: &str = "mutation($i: RegisterTraineeInput!) { registerTrainee(input: $i) { trainee { id name gender birthDate idNumberMasked disabilityCertificateMasked disabilityCategory disabilityLevel phone region { code } residence employmentStatus status interests base { id } version } userErrors { field code message } } }";
 const GET: &str = "query($id: ID!) { trainee(id: $id) { id name phone version } }";
@@ -59,15 +58,24 @@ async fn registered(app: &TestApp, token: &str, input: Value) -> String {
     payload["trainee"]["id"].as_str().unwrap().to_owned()
 }
 
-fn forged_partner_token() -> String {
-    let now = chrono::Utc::now().timestamp();
-    let claims = json!({ "sub": uuid::Uuid::now_v7(), "exp": now + 600, "iat": now, "iss": "qihang", "aud": "qihang-api", "jti": uuid::Uuid::now_v7(), "role": "Partner", "partner": uuid::Uuid::now_v7() });
-    jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &EncodingKey::from_secret(JWT_SECRET.as_bytes()),
-    )
-    .unwrap()
+/// A signed-in PARTNER account (a real one: tokens of unknown accounts are refused).
+async fn partner_token(n: &Network) -> String {
+    let data = n
+        .app
+        .data(
+            "mutation { createPartner(input: { name: \"吉品优选\", kind: ECOMMERCE_PLATFORM }) { partner { id } } }",
+            json!({}),
+            Some(&n.admin),
+        )
+        .await;
+    let partner = data["createPartner"]["partner"]["id"].clone();
+    n.app
+        .user_with(
+            &n.admin,
+            json!({ "login": "partner-staff", "password": "partner-password-123", "displayName": "吉品", "role": "PARTNER", "partnerId": partner }),
+        )
+        .await
+        .0
 }
 
 #[tokio::test]
@@ -449,7 +457,7 @@ async fn anonymous_callers_and_partners_see_no_trainee() {
         ),
     )
     .await;
-    let partner = forged_partner_token();
+    let partner = partner_token(&n).await;
 
     for (who, token) in [("anonymous", None), ("partner", Some(partner.as_str()))] {
         assert_eq!(
