@@ -17,8 +17,6 @@ pub struct Model {
     pub established_on: Option<Date>,
     pub capacity: Option<i32>,
     pub contact_phone: Option<String>,
-    /// Training categories as a comma-separated list of their stored names.
-    pub focus_areas: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

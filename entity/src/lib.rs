@@ -3,6 +3,7 @@
 
 pub mod api_key;
 pub mod base;
+pub mod base_focus_area;
 pub mod catalog_enums;
 pub mod consent;
 pub mod enums;
@@ -18,6 +19,7 @@ pub mod refresh_token;
 pub mod region;
 pub mod service_record;
 pub mod trainee;
+pub mod trainee_interest;
 pub mod user;
 pub mod user_base;
 

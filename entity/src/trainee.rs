@@ -35,8 +35,6 @@ pub struct Model {
     pub education: Option<EducationLevel>,
     pub employment_status: EmploymentStatus,
     pub status: TraineeStatus,
-    /// Training categories as a comma-separated list of their stored names.
-    pub interests: String,
     pub registered_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -3,6 +3,7 @@
 pub use sea_orm_migration::prelude::*;
 
 pub mod cli;
+mod lists;
 mod m20261122_000001_region;
 mod m20261122_000002_account;
 mod m20261122_000003_base;

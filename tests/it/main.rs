@@ -6,6 +6,7 @@ mod account;
 mod base;
 mod catalog;
 mod ids;
+mod lists;
 mod paging;
 mod region;
 mod schema;

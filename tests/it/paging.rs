@@ -273,7 +273,7 @@ fn trainee_reads(plan: &Value, reads: &mut Vec<(String, f64)>) {
 
 /// What the database does with the statement: PostgreSQL's executed plan (JSON) or SQLite's
 /// query plan lines.
-async fn explain(app: &TestApp, statement: Statement) -> Result<Value, Vec<String>> {
+pub(crate) async fn explain(app: &TestApp, statement: Statement) -> Result<Value, Vec<String>> {
     let db = &app.app.state.db;
     let values = statement.values.clone().map(|v| v.0).unwrap_or_default();
     if db.get_database_backend() == DbBackend::Postgres {
@@ -433,4 +433,80 @@ async fn nested_pages_follow_their_cursor() {
     }
 
     assert_eq!(seen, expected);
+}
+
+#[tokio::test]
+async fn a_nullable_sort_key_keeps_its_nulls_last_both_ways() {
+    let app = TestApp::new().await;
+    let admin = app.admin_of("220300").await;
+    let base = app.base_in(&admin, "铁西基地", "220302").await;
+    let mut csv = String::from("name,idNumber,disabilityCertificateNumber,phone,residence\n");
+    for seq in 0..40u32 {
+        let id = id_number("220302", "19900101", seq);
+        // A third have a phone, several share one; the rest have none (NULL).
+        let phone = match seq % 3 {
+            0 => format!("139{:08}", seq % 4),
+            _ => String::new(),
+        };
+        csv.push_str(&format!("王{seq},{id},{id}41,{phone},RURAL\n"));
+    }
+    let payload = app
+        .upload(
+            &admin,
+            IMPORT,
+            json!({ "baseId": base, "file": null }),
+            "roster.csv",
+            csv.as_bytes(),
+        )
+        .await;
+    assert_eq!(
+        payload["data"]["importTrainees"]["created"], 40,
+        "{payload}"
+    );
+    let db = &app.app.state.db;
+    let all = entity::trainee::Entity::find;
+    use entity::trainee::Column;
+
+    for direction in [page::Direction::Asc, page::Direction::Desc] {
+        let order = page::Order::by("phone", Column::Phone, Column::Id).direction(direction);
+        let mut forward = Vec::new();
+        let mut after = None;
+        loop {
+            let args = PageArgs::Forward { limit: 7, after };
+            let page = page::fetch(db, all(), &order, &args).await.unwrap();
+            forward.extend(page.items.iter().map(|t| (t.phone.clone(), t.id)));
+            after = page.items.last().map(|t| order.cursor(t));
+            if !page.has_next {
+                break;
+            }
+        }
+        let mut backward = Vec::new();
+        let mut before = None;
+        loop {
+            let args = PageArgs::Backward { limit: 7, before };
+            let page = page::fetch(db, all(), &order, &args).await.unwrap();
+            let mut rows: Vec<_> = page.items.iter().map(|t| (t.phone.clone(), t.id)).collect();
+            rows.extend(backward);
+            backward = rows;
+            before = page.items.first().map(|t| order.cursor(t));
+            if !page.has_previous {
+                break;
+            }
+        }
+
+        assert_eq!(forward.len(), 40, "{direction:?}");
+        assert_eq!(forward, backward, "{direction:?}");
+        let mut expected = forward.clone();
+        // NULL is larger than every phone: last ascending, first descending; ties by id.
+        expected.sort_by(|a, b| match (&a.0, &b.0) {
+            (None, None) => a.1.cmp(&b.1),
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (Some(x), Some(y)) => x.cmp(y).then(a.1.cmp(&b.1)),
+        });
+        if direction == page::Direction::Desc {
+            expected.reverse();
+        }
+        assert_eq!(forward, expected, "{direction:?}");
+    }
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use entity::{BaseStatus, Role, TrainingCategory, base, region, user, user_base};
+use entity::{BaseStatus, Role, TrainingCategory, base, base_focus_area, region, user, user_base};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
@@ -11,7 +11,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::categories;
+use super::lists;
 use super::page::{self, Order, Page, PageArgs};
 use super::scope::{Scope, in_region};
 use super::write::write;
@@ -27,11 +27,8 @@ pub struct BaseFilter {
     pub status: Vec<BaseStatus>,
     /// Case-insensitive substring of the name.
     pub search: Option<String>,
-}
-
-/// The training categories a base focuses on.
-pub fn focus_areas(model: &base::Model) -> Vec<TrainingCategory> {
-    categories::decode(&model.focus_areas)
+    /// Bases focusing on any of these categories.
+    pub focus_areas: Vec<TrainingCategory>,
 }
 
 fn filtered(filter: &BaseFilter) -> Select<base::Entity> {
@@ -52,6 +49,12 @@ fn filtered(filter: &BaseFilter) -> Select<base::Entity> {
                     .like(LikeExpr::new(validate::like_pattern(search)).escape('\\')),
             ),
         );
+    }
+    if !filter.focus_areas.is_empty() {
+        select = select.filter(lists::any_of::<base_focus_area::Entity>(
+            base::Column::Id,
+            &filter.focus_areas,
+        ));
     }
     select
 }
@@ -204,13 +207,14 @@ pub async fn create(
                 established_on: Set(input.established_on),
                 capacity: Set(input.capacity),
                 contact_phone: Set(contact_phone),
-                focus_areas: Set(categories::encode(&input.focus_areas)),
                 created_at: Set(now),
                 updated_at: Set(now),
                 version: Set(1),
             }
             .insert(txn)
             .await?;
+            lists::insert::<base_focus_area::Entity>(txn, [(created.id, input.focus_areas)])
+                .await?;
             Ok(created)
         })
         .await
@@ -284,9 +288,6 @@ pub async fn update(
             if let Some(status) = input.status {
                 model.status = Set(status);
             }
-            if let Some(areas) = &input.focus_areas {
-                model.focus_areas = Set(categories::encode(areas));
-            }
             problems.into_result()?;
             model.updated_at = Set(now());
             model.version = Set(existing.version + 1);
@@ -305,6 +306,9 @@ pub async fn update(
                     "基地已被他人修改，请刷新后重试",
                 )
                 .into());
+            }
+            if let Some(areas) = &input.focus_areas {
+                lists::replace::<base_focus_area::Entity>(txn, input.id, areas).await?;
             }
             let updated = base::Entity::find_by_id(input.id)
                 .one(txn)

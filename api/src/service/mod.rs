@@ -4,9 +4,9 @@
 pub mod account;
 pub mod base;
 pub mod catalog;
-pub mod categories;
 pub mod error;
 pub mod labels;
+pub mod lists;
 pub mod page;
 pub mod region;
 pub mod scope;

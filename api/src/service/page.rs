@@ -11,112 +11,22 @@
 //!
 //! [`fetch_per_parent`] pages a nested connection for many parents in one statement.
 
+mod cursor;
 mod per_parent;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::sea_query::{
     Condition, Expr, ExprTrait, NullOrdering, Order as SqlOrder, SelectStatement, Value,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, ModelTrait, PaginatorTrait,
-    QueryTrait, Select,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, ModelTrait,
+    PaginatorTrait, QueryTrait, Select, Statement,
 };
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use cursor::{BY_ID, Cursor, Key};
 pub use per_parent::{count_per_parent, fetch_per_parent, per_parent_statement};
 
 use crate::error::AppError;
-
-/// The value of a sort key, as a cursor carries it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Key {
-    /// The row's sort key is NULL (nulls sort after every value).
-    Null,
-    Text(String),
-    Int(i64),
-    Time(chrono::DateTime<chrono::Utc>),
-    Date(chrono::NaiveDate),
-}
-
-impl Key {
-    /// The key of a column value; None for a type keys do not support.
-    fn of(value: Value) -> Option<Key> {
-        Some(match value {
-            Value::String(v) => v.map_or(Key::Null, Key::Text),
-            Value::TinyInt(v) => v.map_or(Key::Null, |n| Key::Int(n.into())),
-            Value::SmallInt(v) => v.map_or(Key::Null, |n| Key::Int(n.into())),
-            Value::Int(v) => v.map_or(Key::Null, |n| Key::Int(n.into())),
-            Value::BigInt(v) => v.map_or(Key::Null, Key::Int),
-            Value::ChronoDateTimeUtc(v) => v.map_or(Key::Null, Key::Time),
-            Value::ChronoDate(v) => v.map_or(Key::Null, Key::Date),
-            _ => return None,
-        })
-    }
-
-    fn value(&self) -> Value {
-        match self {
-            Key::Null => Value::String(None),
-            Key::Text(s) => s.clone().into(),
-            Key::Int(n) => (*n).into(),
-            Key::Time(t) => (*t).into(),
-            Key::Date(d) => (*d).into(),
-        }
-    }
-}
-
-/// A position in a sorted list: the sort it belongs to, the row's sort key and its id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Cursor {
-    /// Name of the sort, e.g. "name"; "id" for the default order by id.
-    #[serde(rename = "s")]
-    pub sort: String,
-    /// The sort key; None when sorting by id alone.
-    #[serde(rename = "k", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<Key>,
-    #[serde(rename = "i")]
-    pub id: Uuid,
-}
-
-/// Version 1 cursors held only a UUID (the order by id); they stay valid.
-const CURSOR_V1: &str = "k1:";
-/// Version 2 cursors hold a JSON [`Cursor`].
-const CURSOR_V2: &str = "c2:";
-/// The name of the default sort, by id (creation order for UUIDv7 keys).
-pub const BY_ID: &str = "id";
-
-impl Cursor {
-    /// The opaque string a client sees.
-    pub fn encode(&self) -> String {
-        let json = serde_json::to_string(self).unwrap_or_default();
-        URL_SAFE_NO_PAD.encode(format!("{CURSOR_V2}{json}"))
-    }
-
-    /// Reads a cursor made by [`Cursor::encode`] (or a version 1 cursor).
-    pub fn decode(text: &str) -> Result<Cursor, AppError> {
-        let invalid = || AppError::BadUserInput("无效的游标（cursor）".to_owned());
-        let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| invalid())?;
-        let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-        if let Some(id) = text.strip_prefix(CURSOR_V1) {
-            let id = Uuid::try_parse(id).map_err(|_| invalid())?;
-            return Ok(Cursor::from(id));
-        }
-        let json = text.strip_prefix(CURSOR_V2).ok_or_else(invalid)?;
-        serde_json::from_str(json).map_err(|_| invalid())
-    }
-}
-
-/// A cursor in the default order by id.
-impl From<Uuid> for Cursor {
-    fn from(id: Uuid) -> Self {
-        Cursor {
-            sort: BY_ID.to_owned(),
-            key: None,
-            id,
-        }
-    }
-}
 
 /// Which page to fetch: `limit` rows after (or before) a cursor.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -216,7 +126,8 @@ impl<E: EntityTrait> Order<E> {
     }
 
     /// By `key`, then `id`. `name` goes into cursors, so a cursor of one sort is refused by
-    /// another. A nullable key sorts its NULLs after every value.
+    /// another. `key` is a text (or text enum), integer, date, time or UUID column; a nullable
+    /// key sorts its NULLs after every value.
     pub fn by(name: &'static str, key: E::Column, id: E::Column) -> Self {
         Order {
             name,
@@ -344,6 +255,18 @@ impl<E: EntityTrait> Order<E> {
     }
 }
 
+/// The statement [`fetch`] runs (for tests and EXPLAIN).
+pub fn statement<E: EntityTrait>(
+    backend: DbBackend,
+    select: Select<E>,
+    order: &Order<E>,
+    args: &PageArgs,
+) -> Result<Statement, AppError> {
+    let mut query = select.into_query();
+    order.apply(&mut query, args)?;
+    Ok(backend.build(&query))
+}
+
 /// Fetches one page of `select` (already filtered and scoped) in `order`. One extra row is
 /// read to learn whether there is more in the direction of travel.
 pub async fn fetch<E, C>(
@@ -357,9 +280,7 @@ where
     E::Model: FromQueryResult + ModelTrait<Entity = E>,
     C: ConnectionTrait,
 {
-    let mut query = select.into_query();
-    order.apply(&mut query, args)?;
-    let statement = db.get_database_backend().build(&query);
+    let statement = statement(db.get_database_backend(), select, order, args)?;
     let rows = E::Model::find_by_statement(statement).all(db).await?;
     Ok(Page::from_scan(rows, args))
 }
@@ -372,24 +293,4 @@ where
     C: ConnectionTrait,
 {
     select.count(db).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_version_1_cursors_still_read() {
-        let cursor = Cursor {
-            sort: "name".to_owned(),
-            key: Some(Key::Text("王小明".to_owned())),
-            id: Uuid::now_v7(),
-        };
-        assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
-        let id = Uuid::now_v7();
-        let v1 = URL_SAFE_NO_PAD.encode(format!("k1:{id}"));
-        assert_eq!(Cursor::decode(&v1).unwrap(), Cursor::from(id));
-        assert!(Cursor::decode("not a cursor").is_err());
-        assert!(Cursor::decode(&URL_SAFE_NO_PAD.encode("c2:{}")).is_err());
-    }
 }

@@ -14,6 +14,8 @@ pub struct BaseFilter {
     pub status: Option<Vec<BaseStatus>>,
     /// Case-insensitive part of the name, e.g. "四平".
     pub search: Option<String>,
+    /// Bases focusing on any of these categories.
+    pub focus_areas: Option<Vec<TrainingCategory>>,
 }
 
 /// A new base, for `createBase`.

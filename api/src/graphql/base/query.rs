@@ -24,6 +24,12 @@ fn service_filter(filter: Option<BaseFilter>) -> service::base::BaseFilter {
             .map(Into::into)
             .collect(),
         search: filter.search,
+        focus_areas: filter
+            .focus_areas
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect(),
     }
 }
 

@@ -13,7 +13,6 @@ use crate::graphql::region::types::Region;
 use crate::graphql::trainee::inputs::{TraineeFilter, TraineeOrder};
 use crate::graphql::trainee::loaders::{BaseTraineeCountKey, BaseTraineesKey};
 use crate::graphql::trainee::types::{Trainee, TraineeConnection};
-use crate::service;
 use crate::service::page::Page;
 use crate::service::scope::Scope;
 
@@ -114,11 +113,13 @@ impl IncubationBase {
     }
 
     /// What the base trains for.
-    async fn focus_areas(&self) -> Vec<TrainingCategory> {
-        service::base::focus_areas(&self.0)
+    async fn focus_areas(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TrainingCategory>> {
+        let areas = ctx.loaders().base_focus_areas.load_one(self.0.id).await?;
+        Ok(areas
+            .unwrap_or_default()
             .into_iter()
             .map(Into::into)
-            .collect()
+            .collect())
     }
 
     /// The base's managers. Shown to ADMINs over the base's region and to the base's own

@@ -1,10 +1,14 @@
 //! The request's DataLoaders: every relation field resolves through one, so the number of
 //! SQL statements depends on the query's depth, not on how many rows it returns.
 
+use std::collections::HashMap;
+use std::marker::PhantomData;
 use std::time::Duration;
 
-use async_graphql::dataloader::DataLoader;
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::{base_focus_area, trainee_interest};
 use sea_orm::DatabaseConnection;
+use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::graphql::account::loaders::{UserBasesLoader, UserLoader};
@@ -17,6 +21,7 @@ use crate::graphql::region::loaders::{RegionChildrenLoader, RegionLoader};
 use crate::graphql::trainee::loaders::{
     BaseTraineeCountLoader, BaseTraineesLoader, TraineeLoader, TraineeServicesLoader,
 };
+use crate::service::lists::{self, ListTable};
 
 /// One set per request, so nothing is cached across callers.
 pub struct Loaders {
@@ -38,6 +43,8 @@ pub struct Loaders {
     pub partner_keys: DataLoader<PartnerKeysLoader>,
     pub trainee_products: DataLoader<TraineeProductsLoader>,
     pub trainee_product_counts: DataLoader<TraineeProductCountLoader>,
+    pub trainee_interests: DataLoader<ListLoader<trainee_interest::Entity>>,
+    pub base_focus_areas: DataLoader<ListLoader<base_focus_area::Entity>>,
 }
 
 impl Loaders {
@@ -104,7 +111,35 @@ impl Loaders {
                 },
                 delay,
             ),
+            trainee_interests: loader(ListLoader::new(db), delay),
+            base_focus_areas: loader(ListLoader::new(db), delay),
         }
+    }
+}
+
+/// The lists of a join table (e.g. trainees' interests) by owner id: one statement for all
+/// owners of a request level. Owners must already be visible to the caller.
+pub struct ListLoader<L> {
+    db: DatabaseConnection,
+    table: PhantomData<fn() -> L>,
+}
+
+impl<L> ListLoader<L> {
+    /// A loader over `db`.
+    pub fn new(db: &DatabaseConnection) -> Self {
+        ListLoader {
+            db: db.clone(),
+            table: PhantomData,
+        }
+    }
+}
+
+impl<L: ListTable> Loader<Uuid> for ListLoader<L> {
+    type Value = Vec<L::Value>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        lists::load::<L>(&self.db, keys).await.map_err(loader_error)
     }
 }
 

@@ -25,6 +25,8 @@ pub struct TraineeFilter {
     pub status: Option<Vec<TraineeStatus>>,
     /// Urban or rural trainees.
     pub residence: Option<Residence>,
+    /// Trainees interested in any of these categories.
+    pub interests: Option<Vec<TrainingCategory>>,
     /// Case-insensitive part of the name, e.g. "王".
     pub search: Option<String>,
     /// Registered on or after this day (China time).
@@ -52,6 +54,12 @@ impl TraineeFilter {
                 .map(Into::into)
                 .collect(),
             residence: self.residence.map(Into::into),
+            interests: self
+                .interests
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             search: self.search,
             registered_from: self.registered_from.map(|d| d.0),
             registered_to: self.registered_to.map(|d| d.0),

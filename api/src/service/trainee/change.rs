@@ -2,6 +2,7 @@
 
 use entity::{
     EducationLevel, EmploymentStatus, Residence, Role, TraineeStatus, TrainingCategory, trainee,
+    trainee_interest,
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -12,7 +13,7 @@ use super::identity::{self};
 use super::{get, governed_base, not_found, staff, stale};
 use crate::auth::Actor;
 use crate::error::AppError;
-use crate::service::categories;
+use crate::service::lists;
 use crate::service::write::write;
 use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
 
@@ -88,11 +89,11 @@ pub async fn update(
             if let Some(status) = changes.status {
                 model.status = Set(status);
             }
-            if let Some(interests) = &changes.interests {
-                model.interests = Set(categories::encode(interests));
-            }
             problems.into_result()?;
             save_versioned(txn, existing.id, model, existing.version).await?;
+            if let Some(interests) = &changes.interests {
+                lists::replace::<trainee_interest::Entity>(txn, existing.id, interests).await?;
+            }
             let updated = trainee::Entity::find_by_id(changes.id)
                 .one(txn)
                 .await?

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use entity::{
     ConsentSource, EducationLevel, EmploymentStatus, Residence, TrainingCategory, consent, trainee,
+    trainee_interest,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
@@ -19,6 +20,7 @@ use super::{
 };
 use crate::auth::Actor;
 use crate::crypto::FieldCipher;
+use crate::service::lists;
 use crate::service::write::write;
 use crate::service::{ServiceResult, UserError, UserErrorCode, now};
 
@@ -306,7 +308,9 @@ pub async fn import(
             if !dry_run && !to_create.is_empty() {
                 let mut trainees = Vec::with_capacity(to_create.len());
                 let mut consents = Vec::with_capacity(to_create.len());
+                let mut interests = Vec::with_capacity(to_create.len());
                 for (index, registration) in to_create {
+                    let wanted = registration.interests.clone();
                     let (trainee, consent) = new_rows(
                         cipher,
                         user.user_id,
@@ -315,6 +319,9 @@ pub async fn import(
                         ConsentSource::Import,
                     )?;
                     results[index].trainee_id = trainee.id.clone().take();
+                    if let Some(id) = results[index].trainee_id {
+                        interests.push((id, wanted));
+                    }
                     trainees.push(trainee);
                     consents.push(consent);
                 }
@@ -339,6 +346,7 @@ pub async fn import(
                         .exec_without_returning(txn)
                         .await?;
                 }
+                lists::insert::<trainee_interest::Entity>(txn, interests).await?;
             }
             let failed = u32::try_from(results.iter().filter(|r| !r.errors.is_empty()).count())
                 .unwrap_or(u32::MAX);

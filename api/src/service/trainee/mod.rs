@@ -17,7 +17,7 @@ mod reveal;
 pub use change::{TraineeChanges, transfer, update};
 pub use query::{
     TraineeFilter, TraineeOrder, TraineeSort, by_ids, count, count_per_base, first_per_base, get,
-    interests, list, select, visible,
+    list, select, visible,
 };
 pub use registration::{Registration, ValidRegistration, check, register};
 pub use reveal::{Revealed, count_reveals, reveal, reveals};

@@ -4,14 +4,16 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveTime};
-use entity::{DisabilityCategory, Residence, TraineeStatus, TrainingCategory, trainee};
+use entity::{
+    DisabilityCategory, Residence, TraineeStatus, TrainingCategory, trainee, trainee_interest,
+};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Select};
 use uuid::Uuid;
 
 use crate::auth::{Actor, RegionScope};
 use crate::error::AppError;
-use crate::service::categories;
+use crate::service::lists;
 use crate::service::page::{self, Direction, Order, Page, PageArgs};
 use crate::service::scope::{Scope, in_region};
 use crate::service::{ServiceResult, validate};
@@ -38,6 +40,8 @@ pub struct TraineeFilter {
     pub disability_categories: Vec<DisabilityCategory>,
     pub status: Vec<TraineeStatus>,
     pub residence: Option<Residence>,
+    /// Trainees interested in any of these categories.
+    pub interests: Vec<TrainingCategory>,
     /// Case-insensitive part of the name.
     pub search: Option<String>,
     /// Registered on or after this date (China time).
@@ -68,6 +72,12 @@ pub fn select(actor: &Actor, filter: &TraineeFilter) -> Select<trainee::Entity> 
     }
     if let Some(residence) = filter.residence {
         select = select.filter(trainee::Column::Residence.eq(residence));
+    }
+    if !filter.interests.is_empty() {
+        select = select.filter(lists::any_of::<trainee_interest::Entity>(
+            trainee::Column::Id,
+            &filter.interests,
+        ));
     }
     if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
         select = select.filter(
@@ -193,9 +203,4 @@ pub async fn count_per_base(
     filter: &TraineeFilter,
 ) -> Result<HashMap<Uuid, u64>, DbErr> {
     page::count_per_parent(db, select(actor, filter), trainee::Column::BaseId, base_ids).await
-}
-
-/// What a trainee wants to learn.
-pub fn interests(model: &trainee::Model) -> Vec<TrainingCategory> {
-    categories::decode(&model.interests)
 }

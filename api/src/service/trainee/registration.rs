@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use entity::{
     ConsentSource, DisabilityCategory, EducationLevel, EmploymentStatus, Gender, Residence,
-    TraineeStatus, TrainingCategory, base, consent, region, trainee,
+    TraineeStatus, TrainingCategory, base, consent, region, trainee, trainee_interest,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -17,7 +17,7 @@ use super::{AD_CERTIFICATE, AD_ID_NUMBER, CONSENT_PURPOSE, CONSENT_TEXT_VERSION,
 use crate::auth::{Actor, UserActor};
 use crate::crypto::FieldCipher;
 use crate::error::AppError;
-use crate::service::categories;
+use crate::service::lists;
 use crate::service::scope::Scope;
 use crate::service::write::write;
 use crate::service::{
@@ -224,7 +224,6 @@ pub(super) fn sealed_rows(
         education: Set(registration.education),
         employment_status: Set(registration.employment_status),
         status: Set(TraineeStatus::Active),
-        interests: Set(categories::encode(&registration.interests)),
         registered_at: Set(now),
         created_at: Set(now),
         updated_at: Set(now),
@@ -319,10 +318,12 @@ pub async fn register(
             let (Some(base), Some(sealed), true) = (base, sealed, errors.is_empty()) else {
                 return Err(ServiceError::User(errors));
             };
+            let interests = sealed.registration.interests.clone();
             let (trainee, consent) =
                 sealed_rows(sealed, user.user_id, &base, ConsentSource::Registration)?;
             let created = trainee.insert(txn).await?;
             consent.insert(txn).await?;
+            lists::insert::<trainee_interest::Entity>(txn, [(created.id, interests)]).await?;
             Ok(created)
         })
         .await

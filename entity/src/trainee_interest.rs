@@ -1,0 +1,19 @@
+//! What a trainee wants to learn: one row per training category.
+
+use sea_orm::entity::prelude::*;
+
+use crate::TrainingCategory;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "trainee_interest")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub trainee_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub category: TrainingCategory,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
