@@ -301,7 +301,9 @@ async fn lists_are_read_in_one_statement_per_level() {
     let query = "query($first: Int) { trainees(first: $first) { edges { node { interests base { focusAreas } } } } }";
     let measured = app.reopened(&BATCHING_DELAY).await;
     // The first request of a process reads the caller's account state; keep it out of the count.
-    measured.data("{ me { id } }", json!({}), Some(&admin)).await;
+    measured
+        .data("{ me { id } }", json!({}), Some(&admin))
+        .await;
 
     let mut counts = Vec::new();
     for first in [4, 40] {
