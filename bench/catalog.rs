@@ -6,7 +6,8 @@
 //! `cargo bench -p qihang-suite --bench catalog` runs it on SQLite in a temporary directory;
 //! with `BENCH_DATABASE_URL=postgres://…` on PostgreSQL (in a fresh schema, dropped at the
 //! end). `BENCH_PRODUCTS` changes the catalog size. Results print as Markdown for
-//! `bench/README.md`.
+//! `bench/README.md`. One long `main`: seeding, the measured queries and the plans read
+//! top to bottom like the report they print.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};

@@ -67,7 +67,11 @@ pub async fn connect(
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
-        });
+        })
+        // Statements are prepared; PostgreSQL's generic plan for a prepared `LIKE` search
+        // cannot see the pattern and skipped the catalog's search indexes (bench/README.md):
+        // plan each execution with its values.
+        .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
     if let Some(schema) = &config.database_schema {
         options.set_schema_search_path(schema.clone());
     }

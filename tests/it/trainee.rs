@@ -1,11 +1,10 @@
 //! Trainees: registration rules, personal data protection, scope, updates, transfers,
 //! employment services, the list and its statement count.
 
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 use serde_json::{Value, json};
 
-use crate::support::{JWT_SECRET, TestApp, error_code, id_number};
+use crate::support::{TestApp, error_code, id_number};
 
 const REGISTER: &str = "mutation($i: RegisterTraineeInput!) { registerTrainee(input: $i) { trainee { id name gender birthDate idNumberMasked disabilityCertificateMasked disabilityCategory disabilityLevel phone region { code } residence employmentStatus status interests base { id } version } userErrors { field code message } } }";
 const GET: &str = "query($id: ID!) { trainee(id: $id) { id name phone version } }";
@@ -59,38 +58,24 @@ async fn registered(app: &TestApp, token: &str, input: Value) -> String {
     payload["trainee"]["id"].as_str().unwrap().to_owned()
 }
 
-/// A PARTNER's token. Partners cannot be created through the API yet, so the account is
-/// stored directly (tokens of accounts that do not exist are refused).
-async fn forged_partner_token(app: &TestApp) -> String {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    let now = chrono::Utc::now();
-    let user_id = uuid::Uuid::now_v7();
-    entity::user::ActiveModel {
-        id: Set(user_id),
-        login: Set("partner-staff".into()),
-        password_hash: Set("unused".into()),
-        display_name: Set("合作伙伴".into()),
-        role: Set(entity::Role::Partner),
-        region_code: Set(None),
-        partner_id: Set(Some(uuid::Uuid::now_v7())),
-        trainee_id: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        active: Set(true),
-        token_generation: Set(0),
-    }
-    .insert(&app.app.state.db)
-    .await
-    .unwrap();
-    let now = now.timestamp();
-    let claims = json!({ "sub": user_id, "exp": now + 600, "iat": now, "iss": "qihang", "aud": "qihang-api", "jti": uuid::Uuid::now_v7(), "role": "Partner", "partner": uuid::Uuid::now_v7() });
-    jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &EncodingKey::from_secret(JWT_SECRET.as_bytes()),
-    )
-    .unwrap()
+/// A signed-in PARTNER account (a real one: tokens of unknown accounts are refused).
+async fn partner_token(n: &Network) -> String {
+    let data = n
+        .app
+        .data(
+            "mutation { createPartner(input: { name: \"吉品优选\", kind: ECOMMERCE_PLATFORM }) { partner { id } } }",
+            json!({}),
+            Some(&n.admin),
+        )
+        .await;
+    let partner = data["createPartner"]["partner"]["id"].clone();
+    n.app
+        .user_with(
+            &n.admin,
+            json!({ "login": "partner-staff", "password": "partner-password-123", "displayName": "吉品", "role": "PARTNER", "partnerId": partner }),
+        )
+        .await
+        .0
 }
 
 #[tokio::test]
@@ -467,7 +452,7 @@ async fn anonymous_callers_and_partners_see_no_trainee() {
         ),
     )
     .await;
-    let partner = forged_partner_token(&n.app).await;
+    let partner = partner_token(&n).await;
 
     for (who, token) in [("anonymous", None), ("partner", Some(partner.as_str()))] {
         assert_eq!(

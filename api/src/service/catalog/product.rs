@@ -1,4 +1,6 @@
 //! Changing products: creating drafts, versioned updates, publishing and archiving.
+//! Longer than ~400 lines because the four product mutations share one validation, one
+//! versioned save and the tag and search-text helpers they all write through.
 
 use std::collections::HashMap;
 
@@ -531,4 +533,39 @@ pub(super) async fn touch(
 ) -> ServiceResult<product::Model> {
     let model: product::ActiveModel = existing.clone().into();
     save(db, model, existing.id, existing.version).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grams_are_the_two_character_sequences_of_words() {
+        assert_eq!(
+            search_grams("长白山黑木耳 500g"),
+            "长白 白山 山黑 黑木 木耳 50 00 0g"
+        );
+        assert_eq!(search_grams("a 木"), "");
+        assert_eq!(search_grams("木耳，木耳"), "木耳");
+    }
+
+    #[test]
+    fn tags_are_trimmed_deduplicated_and_bounded() {
+        let mut problems = Problems::default();
+        let tags = normalize_tags(
+            &mut problems,
+            &[
+                " 木耳 ".into(),
+                "木耳".into(),
+                "Organic".into(),
+                "organic".into(),
+                " ".into(),
+            ],
+        );
+        assert_eq!(tags, ["木耳", "Organic"]);
+        assert!(problems.is_empty());
+        let many: Vec<String> = (0..21).map(|i| i.to_string()).collect();
+        normalize_tags(&mut problems, &many);
+        assert!(!problems.is_empty());
+    }
 }

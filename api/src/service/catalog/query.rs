@@ -92,7 +92,8 @@ pub struct ProductFilter {
 /// The search index's part of a search (migration 09): every two-character sequence of the
 /// term must be a token of the product (`search_grams`), which the index finds without
 /// reading the catalog; the `LIKE` on `search_text` beside it keeps the match exact. On
-/// PostgreSQL a GIN index over `to_tsvector('simple', search_grams)`, on SQLite the FTS5
+/// PostgreSQL a GIN index over the stored `search_tsv` (`to_tsvector('simple',
+/// search_grams)`, a column only PostgreSQL has), on SQLite the FTS5
 /// table `product_fts`. None for a one-character term (a scan, see `bench/README.md`).
 fn token_condition(backend: DbBackend, search: &str) -> Option<SimpleExpr> {
     let grams = search_grams(&search.trim().to_lowercase());
@@ -101,7 +102,7 @@ fn token_condition(backend: DbBackend, search: &str) -> Option<SimpleExpr> {
     }
     Some(match backend {
         DbBackend::Postgres => Expr::cust_with_values(
-            r#"to_tsvector('simple', "product"."search_grams") @@ plainto_tsquery('simple', $1)"#,
+            r#""product"."search_tsv" @@ plainto_tsquery('simple', $1)"#,
             [grams],
         ),
         _ => {
