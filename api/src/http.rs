@@ -25,6 +25,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::Actor;
 use crate::graphql::QihangSchema;
 use crate::graphql::common::Loaders;
+use crate::graphql::common::batching::Batching;
 use crate::graphql::common::context::{RequestActor, RequestId};
 use crate::state::AppState;
 use crate::telemetry::HttpLabels;
@@ -169,9 +170,11 @@ fn request_id(headers: &HeaderMap) -> RequestId {
     )
 }
 
-/// Adds the caller, fresh loaders and the request id to one GraphQL request.
+/// Adds the caller, fresh loaders on `batching`'s clock and the request id to one GraphQL
+/// request.
 fn prepare(
     app: &AppState,
+    batching: &Arc<Batching>,
     actor: &RequestActor,
     id: &RequestId,
     request: GqlRequest,
@@ -181,7 +184,7 @@ fn prepare(
         .data(id.clone())
         .data(Arc::new(Loaders::new(
             &app.db,
-            app.config.dataloader_delay(),
+            batching,
             actor.0.as_ref().unwrap_or(&Actor::Anonymous),
         )))
 }
@@ -246,9 +249,10 @@ async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) ->
         };
     let actor = authenticate(&state.app, &headers);
     let id = request_id(&headers);
+    let batching = Batching::new(config.dataloader_delay());
     let batch = match batch {
         BatchRequest::Single(request) => {
-            BatchRequest::Single(prepare(&state.app, &actor, &id, request))
+            BatchRequest::Single(prepare(&state.app, &batching, &actor, &id, request))
         }
         BatchRequest::Batch(requests) => {
             if requests.len() > config.max_batch {
@@ -261,12 +265,13 @@ async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) ->
             BatchRequest::Batch(
                 requests
                     .into_iter()
-                    .map(|r| prepare(&state.app, &actor, &id, r))
+                    .map(|r| prepare(&state.app, &batching, &actor, &id, r))
                     .collect(),
             )
         }
     };
-    GraphQLResponse::from(state.schema.execute_batch(batch).await).into_response()
+    let response = batching.drive(state.schema.execute_batch(batch)).await;
+    GraphQLResponse::from(response).into_response()
 }
 
 /// GET runs queries only: a mutation over GET could be triggered by a link or an image tag.
@@ -304,8 +309,9 @@ async fn graphql_get(State(state): State<HttpState>, request: Request<Body>) -> 
     }
     let headers = request.headers();
     let actor = authenticate(&state.app, headers);
-    let gql = prepare(&state.app, &actor, &request_id(headers), gql);
-    GraphQLResponse::from(state.schema.execute(gql).await).into_response()
+    let batching = Batching::new(state.app.config.dataloader_delay());
+    let gql = prepare(&state.app, &batching, &actor, &request_id(headers), gql);
+    GraphQLResponse::from(batching.drive(state.schema.execute(gql)).await).into_response()
 }
 
 /// graphql-transport-ws (and the older graphql-ws). The access token goes in the
@@ -337,9 +343,11 @@ async fn graphql_ws(
                     };
                     let mut data = Data::default();
                     data.insert(actor);
+                    // Operations run inside async-graphql's connection handler, which no
+                    // driver wraps: their loaders wait the configured delay.
                     data.insert(Arc::new(Loaders::new(
                         &state.app.db,
-                        state.app.config.dataloader_delay(),
+                        &Batching::new(state.app.config.dataloader_delay()),
                         &caller,
                     )));
                     Ok(data)

@@ -34,7 +34,7 @@ pub struct App {
 }
 
 /// Connects to the configured database. SQLite gets WAL and foreign keys; every statement
-/// is counted and timed into `metrics`.
+/// is counted and timed into `metrics`, and logged at debug level under `qihang::sql`.
 pub async fn connect(
     config: &Config,
     metrics: &Arc<Metrics>,
@@ -68,12 +68,17 @@ pub async fn connect(
         .await
         .with_context(|| "cannot connect to the database (check DATABASE_URL)")?;
     let metrics = metrics.clone();
-    db.set_metric_callback(move |info| metrics.record_statement(info.elapsed.as_secs_f64()));
+    db.set_metric_callback(move |info| {
+        metrics.record_statement(info.elapsed.as_secs_f64());
+        // `RUST_LOG=qihang::sql=debug` shows every statement with its values inlined (the load
+        // benchmark replays them with pgbench); off by default, as values hold personal data.
+        tracing::debug!(target: "qihang::sql", statement = %info.statement, elapsed_us = info.elapsed.as_micros() as u64, "sql");
+    });
     Ok(db)
 }
 
 /// Builds the server from configuration: secrets, database, migrations, the first admin,
-/// schema and router.
+/// the region table, schema and router.
 pub async fn build(config: Config) -> anyhow::Result<App> {
     let secrets = config.secrets()?;
     let metrics = Arc::new(Metrics::new());
@@ -84,6 +89,9 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
             .context("applying migrations failed")?;
     }
     bootstrap_admin(&config, &db).await?;
+    let regions = service::region::Regions::load(&db)
+        .await
+        .context("reading the region table failed")?;
     let state = AppState {
         db,
         keys: Arc::new(TokenKeys::new(
@@ -96,6 +104,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
             Duration::from_secs(config.login_window_secs),
         )),
         metrics,
+        regions: Arc::new(regions),
         config: Arc::new(config),
     };
     let schema = graphql::build_schema(&state.config, Some(state.clone()));

@@ -1,4 +1,5 @@
-//! What every request shares: the database, keys, throttles, metrics and configuration.
+//! What every request shares: the database, keys, throttles, metrics, regions and
+//! configuration.
 
 use std::sync::Arc;
 
@@ -8,6 +9,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::crypto::FieldCipher;
+use crate::service::region::Regions;
 use crate::telemetry::Metrics;
 
 /// Shared server state; cheap to clone.
@@ -19,4 +21,6 @@ pub struct AppState {
     pub cipher: Arc<FieldCipher>,
     pub throttle: Arc<LoginThrottle>,
     pub metrics: Arc<Metrics>,
+    /// The region table, read once at start-up (it is fixed data).
+    pub regions: Arc<Regions>,
 }

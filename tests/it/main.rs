@@ -4,6 +4,7 @@
 
 mod account;
 mod base;
+mod batching;
 mod region;
 mod schema;
 mod support;

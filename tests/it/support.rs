@@ -13,10 +13,10 @@ use tower::ServiceExt;
 
 pub const ROOT_LOGIN: &str = "root";
 pub const ROOT_PASSWORD: &str = "root-password-123";
-/// DataLoader delay for tests that count statements. Batching gathers the keys registered
-/// before the delay runs out; a debug build on a loaded CI machine needs far longer than the
-/// production default (1 ms, measured in bench/) to register a few hundred keys (50 ms was
-/// seen to split a batch of 342 when two suites ran at once).
+/// DataLoader delay for tests that count statements. HTTP requests no longer wait for it
+/// (their loaders fetch when the request can add no more keys, see `batching.rs`), so it
+/// only covers WebSocket operations, where a debug build on a loaded CI machine needs far
+/// longer than the production default (1 ms) to register a few hundred keys.
 pub const BATCHING_DELAY: [&str; 2] = ["--dataloader-delay-us", "400000"];
 /// Known signing secret, so tests can forge expired or tampered tokens.
 pub const JWT_SECRET: &str = "test-jwt-secret-that-is-long-enough-000";

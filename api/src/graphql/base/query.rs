@@ -39,10 +39,8 @@ impl BaseQuery {
         let Ok(id) = Uuid::parse_str(&id) else {
             return Ok(None);
         };
-        Ok(service::base::get(ctx.db(), id)
-            .await
-            .gql()?
-            .map(IncubationBase))
+        // Through the loader, so many aliased `base(id:)` fields are one statement.
+        Ok(ctx.loaders().bases.load_one(id).await?.map(IncubationBase))
     }
 
     /// The base directory, oldest first. Public.

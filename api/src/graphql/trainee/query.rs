@@ -24,14 +24,13 @@ impl TraineeQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Its id.")] id: ID,
     ) -> async_graphql::Result<Option<Trainee>> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let Ok(id) = Uuid::parse_str(&id) else {
             return Ok(None);
         };
-        Ok(service::trainee::get(ctx.db(), actor, id)
-            .await
-            .gql()?
-            .map(Trainee))
+        // Through the caller's scoped loader, so many aliased `trainee(id:)` fields are one
+        // statement.
+        Ok(ctx.loaders().trainees.load_one(id).await?.map(Trainee))
     }
 
     /// The trainees you may see, in registration order: an ADMIN those of bases in its
