@@ -157,18 +157,32 @@ measure_server() { # <server>
   stop_server
 }
 
-# perf profile of Qihang under the nested query at 16 connections (flat, by symbol).
+# perf profile of Qihang under the nested query at 16 connections: flat, by symbol (the
+# release build has no frame pointers or debug info, so call graphs would be noise).
 profile_qihang() {
   log "profiling Qihang (perf record, nested query, 16 connections)"
   BODY_FILE="$RESULTS/bodies/nested.qihang.json" TOKEN="$TOKEN" \
     wrk -t2 -c16 -d"$((DURATION + 2))s" -s "$HERE/wrk.lua" "$URL" >/dev/null &
   local wrk_pid=$!
   sleep 1
-  perf record -F 999 -g -p "$SERVER_PID" -o "$RESULTS/perf.data" -- sleep "$DURATION" 2>/dev/null
+  perf record -F 999 -p "$SERVER_PID" -o "$RESULTS/perf.data" -- sleep "$DURATION" 2>/dev/null
   wait "$wrk_pid"
-  perf report -i "$RESULTS/perf.data" --no-children --sort symbol --percent-limit 0.7 \
-    --stdio 2>/dev/null | grep -E '^ +[0-9]' >"$RESULTS/profile.txt" || true
-  head -n 40 "$RESULTS/profile.txt" >&2
+  perf report -i "$RESULTS/perf.data" --no-children --sort symbol --percent-limit 0 \
+    --stdio 2>/dev/null | grep -E '^ +[0-9]' | sed -E 's/ +-? +-? *$//' >"$RESULTS/profile.txt" || true
+  # The same samples by where they were spent: the allocator, the kernel, or a crate (the first
+  # path of the symbol, e.g. `<sqlx_postgres::row::… as …>` counts for sqlx_postgres).
+  awk '
+    { p = $1; sub("%", "", p); kind = $2; $1 = ""; $2 = ""; s = $0
+      if (kind == "[k]") c = "kernel"
+      else if (s ~ /malloc|free|realloc|unlink_chunk|_int_|cfree|tcache|calloc|memalign|^ *mi_|^ *_mi_/) c = "allocator"
+      else if (s ~ /^ *__mem|^ *mem(cpy|move|cmp|set)/) c = "memcpy, memmove, memcmp"
+      else if (match(s, /[a-z_][a-z0-9_]*::/)) c = substr(s, RSTART, RLENGTH - 2)
+      else c = "other"
+      t[c] += p }
+    END { for (c in t) printf "%6.2f%%  %s\n", t[c], c }' "$RESULTS/profile.txt" |
+    sort -rn >"$RESULTS/profile-by-crate.txt"
+  head -n 25 "$RESULTS/profile.txt" >&2
+  head -n 15 "$RESULTS/profile-by-crate.txt" >&2
 }
 
 # The statements Qihang ran for one nested query, captured from its SQL debug log and run by
