@@ -89,9 +89,10 @@ const shapes = queries
   });
 
 const now = new Date().toISOString().slice(0, 16).replace("T", " ");
+const note = process.env.BENCH_NOTE ? `${process.env.BENCH_NOTE}\n\n` : "";
 const section = `### Run of ${now} UTC
 
-Machine: ${machine}. Network: ${seed.bases} bases, ${seed.trainees} trainees, ${seed.services} service records (seeded through the API in ${seed.seconds.toFixed(0)} s). Each cell: wrk for ${process.env.BENCH_DURATION ?? 10} s after a ${process.env.BENCH_WARMUP ?? 3} s warm-up; CPU is the server process's user + system time per request; the floor runs the statements Qihang issued for one nested query (\`results/floor.sql\`) as one pgbench transaction.
+${note}Machine: ${machine}. Network: ${seed.bases} bases, ${seed.trainees} trainees, ${seed.services} service records (seeded through the API in ${seed.seconds.toFixed(0)} s). Each cell: wrk for ${process.env.BENCH_DURATION ?? 10} s after a ${process.env.BENCH_WARMUP ?? 3} s warm-up; CPU is the server process's user + system time per request; the floor runs the statements Qihang issued for one nested query (\`results/floor.sql\`) as one pgbench transaction.
 
 ${table}
 ${shapes.map((s) => `- ${s}`).join("\n")}

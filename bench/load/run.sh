@@ -3,7 +3,7 @@
 # with the SQL Qihang issues run through pgbench as the floor. One command:
 #
 #   bench/load/run.sh            # measure and put the results table into bench/README.md
-#   bench/load/run.sh profile    # also record a perf profile of Qihang under the nested load
+#   bench/load/run.sh profile    # also record a perf profile of Qihang under load
 #
 # It installs what it needs (wrk and pgbench from Debian; PostGraphile v5 and a Node >= 22
 # from npm into bench/load/node_modules, PostGraphile v4 into bench/load/v4/node_modules), builds the release server, seeds a fresh database through
@@ -18,6 +18,8 @@
 #   BENCH_SERVERS       servers to measure      "qihang postgraphile5 postgraphile4"
 #   BENCH_UPDATE_README 0 leaves bench/README.md alone (results stay in bench/load/results/)
 #   BENCH_QIHANG_BIN    a server binary to measure instead of building this tree's
+#   BENCH_PROFILE_QUERY the query `profile` records under             nested
+#   BENCH_NOTE          a sentence to put under the run's heading in the report
 #   BENCH_BASES, BENCH_TRAINEES_PER_BASE, BENCH_SERVICES_PER_TRAINEE: network size (19, 100, 2)
 set -euo pipefail
 
@@ -31,6 +33,7 @@ DURATION="${BENCH_DURATION:-10}"
 WARMUP="${BENCH_WARMUP:-3}"
 CONNECTIONS="${BENCH_CONNECTIONS:-1 16}"
 SERVERS="${BENCH_SERVERS:-qihang postgraphile5 postgraphile4}"
+PROFILE_QUERY="${BENCH_PROFILE_QUERY:-nested}"
 RESULTS="$HERE/results"
 PORT=18480
 URL="http://127.0.0.1:$PORT/graphql"
@@ -157,11 +160,11 @@ measure_server() { # <server>
   stop_server
 }
 
-# perf profile of Qihang under the nested query at 16 connections: flat, by symbol (the
+# perf profile of Qihang under one query at 16 connections: flat, by symbol (the
 # release build has no frame pointers or debug info, so call graphs would be noise).
 profile_qihang() {
-  log "profiling Qihang (perf record, nested query, 16 connections)"
-  BODY_FILE="$RESULTS/bodies/nested.qihang.json" TOKEN="$TOKEN" \
+  log "profiling Qihang (perf record, $PROFILE_QUERY query, 16 connections)"
+  BODY_FILE="$RESULTS/bodies/$PROFILE_QUERY.qihang.json" TOKEN="$TOKEN" \
     wrk -t2 -c16 -d"$((DURATION + 2))s" -s "$HERE/wrk.lua" "$URL" >/dev/null &
   local wrk_pid=$!
   sleep 1
