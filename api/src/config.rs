@@ -182,9 +182,10 @@ pub struct Config {
     )]
     pub purge_interval_secs: u64,
 
-    /// How long a DataLoader waits to gather keys, in microseconds. Measured (bench/README.md):
-    /// with no delay tokio's cooperative budget makes a 31-item list's children load in 17
-    /// statements instead of 1; 1 ms batches reliably in debug and release builds.
+    /// How long a DataLoader of a WebSocket operation waits to gather keys, in microseconds.
+    /// Loaders of HTTP requests wait for no clock: they fetch as soon as the request can add
+    /// no more keys (graphql/common/batching.rs). Measured (bench/README.md): 1 ms batches
+    /// reliably in debug and release builds.
     #[arg(long, env = "QIHANG_DATALOADER_DELAY_US", default_value_t = 1000)]
     pub dataloader_delay_us: u64,
 
@@ -318,7 +319,7 @@ impl Config {
         Duration::from_secs(self.access_token_ttl_secs)
     }
 
-    /// How long a DataLoader gathers keys before running its batch.
+    /// How long a WebSocket operation's DataLoader gathers keys before running its batch.
     pub fn dataloader_delay(&self) -> Duration {
         Duration::from_micros(self.dataloader_delay_us)
     }

@@ -26,6 +26,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::graphql::common::Loaders;
+use crate::graphql::common::batching::Batching;
 use crate::graphql::common::context::{ClientAddress, RequestActor, RequestId};
 use crate::graphql::{Gateway, QihangSchema};
 use crate::state::AppState;
@@ -172,9 +173,11 @@ fn request_id(headers: &HeaderMap) -> RequestId {
     )
 }
 
-/// Adds the caller, its address, fresh loaders and the request id to one GraphQL request.
+/// Adds the caller, its address, fresh loaders on `batching`'s clock and the request id to one
+/// GraphQL request.
 fn prepare(
     app: &AppState,
+    batching: &Arc<Batching>,
     actor: &RequestActor,
     client: ClientAddress,
     id: &RequestId,
@@ -184,11 +187,7 @@ fn prepare(
         .data(actor.clone())
         .data(client)
         .data(id.clone())
-        .data(Arc::new(Loaders::new(
-            &app.db,
-            app.config.dataloader_delay(),
-            &actor.0,
-        )))
+        .data(Arc::new(Loaders::new(&app.db, batching, &actor.0)))
 }
 
 async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) -> Response {
@@ -261,9 +260,10 @@ async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) ->
         Err(err) => return refused(err),
     };
     let id = request_id(&headers);
+    let batching = Batching::new(config.dataloader_delay());
     let batch = match batch {
         BatchRequest::Single(request) => {
-            BatchRequest::Single(prepare(&state.app, &actor, client, &id, request))
+            BatchRequest::Single(prepare(&state.app, &batching, &actor, client, &id, request))
         }
         BatchRequest::Batch(requests) => {
             if requests.len() > config.max_batch {
@@ -276,12 +276,13 @@ async fn graphql_post(State(state): State<HttpState>, request: Request<Body>) ->
             BatchRequest::Batch(
                 requests
                     .into_iter()
-                    .map(|r| prepare(&state.app, &actor, client, &id, r))
+                    .map(|r| prepare(&state.app, &batching, &actor, client, &id, r))
                     .collect(),
             )
         }
     };
-    graphql_response(state.schema.execute_batch(batch).await, media)
+    let response = batching.drive(state.schema.execute_batch(batch)).await;
+    graphql_response(response, media)
 }
 
 /// GET runs queries only: a mutation over GET could be triggered by a link or an image tag.
@@ -335,8 +336,19 @@ async fn graphql_get(State(state): State<HttpState>, request: Request<Body>) -> 
         headers,
         state.app.config.trust_forwarded_for,
     );
-    let gql = prepare(&state.app, &actor, client, &request_id(headers), gql);
-    graphql_response(state.schema.execute(gql).await.into(), media)
+    let batching = Batching::new(state.app.config.dataloader_delay());
+    let gql = prepare(
+        &state.app,
+        &batching,
+        &actor,
+        client,
+        &request_id(headers),
+        gql,
+    );
+    graphql_response(
+        batching.drive(state.schema.execute(gql)).await.into(),
+        media,
+    )
 }
 
 /// The spreadsheet template for `importTrainees`.

@@ -41,7 +41,7 @@ pub struct App {
 }
 
 /// Connects to the configured database. SQLite gets WAL and foreign keys; every statement
-/// is counted and timed into `metrics`.
+/// is counted and timed into `metrics`, and logged at debug level under `qihang::sql`.
 pub async fn connect(
     config: &Config,
     metrics: &Arc<Metrics>,
@@ -79,12 +79,17 @@ pub async fn connect(
         .await
         .with_context(|| "cannot connect to the database (check DATABASE_URL)")?;
     let metrics = metrics.clone();
-    db.set_metric_callback(move |info| metrics.record_statement(info.elapsed.as_secs_f64()));
+    db.set_metric_callback(move |info| {
+        metrics.record_statement(info.elapsed.as_secs_f64());
+        // `RUST_LOG=qihang::sql=debug` shows every statement with its values inlined (the load
+        // benchmark replays them with pgbench); off by default, as values hold personal data.
+        tracing::debug!(target: "qihang::sql", statement = %info.statement, elapsed_us = info.elapsed.as_micros() as u64, "sql");
+    });
     Ok(db)
 }
 
 /// Builds the server from configuration: secrets, database, migrations, the upgrade of
-/// personal data sealed the old way, the first admin, schema and router.
+/// personal data sealed the old way, the first admin, the region table, schema and router.
 pub async fn build(config: Config) -> anyhow::Result<App> {
     config.check()?;
     let secrets = config.secrets()?;
@@ -106,6 +111,9 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         .listen()
         .await
         .context("cannot listen for account changes")?;
+    let regions = service::region::Regions::load(&db)
+        .await
+        .context("reading the region table failed")?;
     let state = AppState {
         events,
         db,
@@ -127,6 +135,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         certificate_checks: Arc::new(AddressLimiter::per_minute(
             config.certificate_checks_per_minute,
         )),
+        regions: Arc::new(regions),
         config: Arc::new(config),
     };
     spawn_purge(&state);

@@ -4,6 +4,11 @@ use clap::{Parser, Subcommand};
 use migration::cli::MigrateCommand;
 use qihang::config::{Config, Environment};
 
+// Answering a query allocates many small, short-lived values (rows, strings, futures); the
+// system allocator spent a quarter of the server's CPU on them under load (bench/README.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// 启航 Qihang: GraphQL backend of the online entrepreneurship incubation network for
 /// people with disabilities.
 #[derive(Debug, Parser)]

@@ -1,4 +1,4 @@
-//! What every request shares: the database, keys, throttles, account states, metrics and
+//! What every request shares: the database, keys, throttles, account states, metrics, regions and
 //! configuration.
 
 use std::sync::Arc;
@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::crypto::FieldCipher;
 use crate::events::EventBus;
 use crate::service::catalog::media::MediaStore;
+use crate::service::region::Regions;
 use crate::service::trainee::import::ImportLimiter;
 use crate::telemetry::Metrics;
 
@@ -36,4 +37,6 @@ pub struct AppState {
     pub media: Arc<dyn MediaStore>,
     /// Live updates for subscriptions.
     pub events: EventBus,
+    /// The region table, read once at start-up (it is fixed data).
+    pub regions: Arc<Regions>,
 }

@@ -5,6 +5,7 @@
 mod account;
 mod account_admin;
 mod base;
+mod batching;
 mod catalog;
 mod course;
 mod course_access;

@@ -13,12 +13,12 @@ use tower::ServiceExt;
 
 pub const ROOT_LOGIN: &str = "root";
 pub const ROOT_PASSWORD: &str = "root-password-123";
-/// Settings for tests that count statements. The DataLoader delay: batching gathers the
-/// keys registered before the delay runs out; a debug build on a loaded CI machine needs far
-/// longer than the production default (1 ms, measured in bench/) to register a few hundred
-/// keys (50 ms was seen to split a batch of 342 when two suites ran at once). The account
-/// state cache: an authenticated request reads its account's state once per cache period;
-/// kept for the whole test, so only the query's own statements are counted.
+/// Settings for tests that count statements. The DataLoader delay: HTTP requests no longer
+/// wait for it (their loaders fetch when the request can add no more keys, see
+/// `batching.rs`), so it only covers WebSocket operations, where a debug build on a loaded CI
+/// machine needs far longer than the production default (1 ms) to register a few hundred
+/// keys. The account state cache: an authenticated request reads its account's state once
+/// per cache period; kept for the whole test, so only the query's own statements are counted.
 pub const BATCHING_DELAY: [&str; 4] = [
     "--dataloader-delay-us",
     "400000",

@@ -1028,7 +1028,8 @@ async fn a_page_of_trainees_with_relations_costs_a_constant_number_of_statements
         );
     }
 
-    assert!(counts.iter().all(|c| *c <= 5), "statements: {counts:?}");
+    // The page, its bases, its services; regions come from memory.
+    assert!(counts.iter().all(|c| *c == 3), "statements: {counts:?}");
     assert_eq!(counts[0], counts[1], "independent of page size");
 }
 

@@ -20,6 +20,7 @@ use super::{HttpState, authenticate, caller, client_address, identify};
 use crate::auth::api_key;
 use crate::auth::token::AccessToken;
 use crate::graphql::common::Loaders;
+use crate::graphql::common::batching::Batching;
 use crate::graphql::common::context::ClientAddress;
 
 /// Close code when the connection's access token expires or is revoked (account
@@ -112,9 +113,11 @@ async fn serve(
                 }
             };
             let mut data = Data::default();
+            // Operations run inside async-graphql's connection handler, which no driver
+            // wraps: their loaders wait the configured delay.
             data.insert(Arc::new(Loaders::new(
                 &app.db,
-                app.config.dataloader_delay(),
+                &Batching::new(app.config.dataloader_delay()),
                 &actor.0,
             )));
             data.insert(actor);

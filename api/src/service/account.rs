@@ -269,12 +269,7 @@ async fn actor_of(db: &impl ConnectionTrait, user: &user::Model) -> ServiceResul
     })
 }
 
-/// One user by id (for `me`).
-pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> ServiceResult<Option<user::Model>> {
-    Ok(user::Entity::find_by_id(id).one(db).await?)
-}
-
-/// Users by id, for the user loader.
+/// Users by id, for the user loader and `me`.
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],

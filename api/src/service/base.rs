@@ -76,12 +76,7 @@ pub async fn count(db: &impl ConnectionTrait, filter: &BaseFilter) -> ServiceRes
     Ok(page::count(db, filtered(filter)).await?)
 }
 
-/// One base by id (public).
-pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> ServiceResult<Option<base::Model>> {
-    Ok(base::Entity::find_by_id(id).one(db).await?)
-}
-
-/// Bases by id, for the base loader.
+/// Bases by id, for the base loader (which also serves `base(id)`).
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],

@@ -4,9 +4,7 @@ use async_graphql::{Context, Object};
 
 use super::types::User;
 use crate::auth::Actor;
-use crate::error::GqlResultExt;
 use crate::graphql::common::ContextExt;
-use crate::service;
 
 /// Account queries.
 #[derive(Default)]
@@ -20,10 +18,7 @@ impl AccountQuery {
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
         match ctx.actor()? {
             Actor::Anonymous => Ok(None),
-            Actor::User(user) => Ok(service::account::get(ctx.db(), user.user_id)
-                .await
-                .gql()?
-                .map(User)),
+            Actor::User(user) => Ok(ctx.loaders().users.load_one(user.user_id).await?.map(User)),
         }
     }
 }

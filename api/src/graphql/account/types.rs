@@ -55,16 +55,11 @@ impl User {
     }
 
     /// ADMIN: the region the account governs (null = nationwide).
-    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
-        match &self.0.region_code {
-            None => Ok(None),
-            Some(code) => Ok(ctx
-                .loaders()
-                .regions
-                .load_one(code.clone())
-                .await?
-                .map(Region)),
-        }
+    async fn region(&self, ctx: &Context<'_>) -> Option<Region> {
+        self.0
+            .region_code
+            .as_deref()
+            .and_then(|code| Region::find(ctx, code))
     }
 
     /// BASE_MANAGER / INSTRUCTOR: the bases the account works at.

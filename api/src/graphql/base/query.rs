@@ -42,10 +42,8 @@ impl BaseQuery {
         #[graphql(desc = "Its id.")] id: ID,
     ) -> async_graphql::Result<Option<IncubationBase>> {
         let id = ids::arg("id", &id).gql()?;
-        Ok(service::base::get(ctx.db(), id)
-            .await
-            .gql()?
-            .map(IncubationBase))
+        // Through the loader, so many aliased `base(id:)` fields are one statement.
+        Ok(ctx.loaders().bases.load_one(id).await?.map(IncubationBase))
     }
 
     /// The base directory, oldest first. Public.

@@ -1,9 +1,9 @@
 //! Types of the base domain.
 
-use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::base;
 
-use crate::error::{AppError, GqlResultExt};
+use crate::error::GqlResultExt;
 use crate::graphql::account::types::User;
 use crate::graphql::common::errors::object_payload;
 use crate::graphql::common::pagination::{KeyConnection, TotalCount, connection, page_args};
@@ -75,12 +75,7 @@ impl IncubationBase {
 
     /// Where the base is.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        ctx.loaders()
-            .regions
-            .load_one(self.0.region_code.clone())
-            .await?
-            .map(Region)
-            .ok_or_else(|| AppError::NotFound.extend())
+        Region::require(ctx, &self.0.region_code)
     }
 
     /// Street address.

@@ -125,12 +125,7 @@ impl Product {
 
     /// Where it comes from (defaults to the base's region).
     async fn origin(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        ctx.loaders()
-            .regions
-            .load_one(self.0.origin_region_code.clone())
-            .await?
-            .map(Region)
-            .ok_or_else(|| AppError::NotFound.extend())
+        Region::require(ctx, &self.0.origin_region_code)
     }
 
     /// Images, in upload order.
@@ -273,12 +268,7 @@ impl ProducerProfile {
 
     /// The region of the producer's base.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        ctx.loaders()
-            .regions
-            .load_one(self.0.region_code.clone())
-            .await?
-            .map(Region)
-            .ok_or_else(|| AppError::NotFound.extend())
+        Region::require(ctx, &self.0.region_code)
     }
 
     /// The base the producer works with.

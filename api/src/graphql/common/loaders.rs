@@ -1,8 +1,10 @@
 //! The request's DataLoaders: every relation field resolves through one, so the number of
-//! SQL statements depends on the query's depth, not on how many rows it returns.
+//! SQL statements depends on the query's depth, not on how many rows it returns. They fetch
+//! when the request can add no more keys (see [`Batching`]).
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
@@ -10,6 +12,7 @@ use entity::{base_focus_area, course_accessibility, trainee_interest};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use super::batching::Batching;
 use crate::auth::Actor;
 use crate::graphql::account::loaders::{UserBasesLoader, UserLoader};
 use crate::graphql::base::loaders::{BaseLoader, BaseManagersLoader};
@@ -21,7 +24,6 @@ use crate::graphql::course::loaders::{
     BaseCourseCountLoader, BaseCoursesLoader, CourseLoader, CourseSessionsLoader,
     EnrollmentCountLoader, EnrollmentPagesLoader,
 };
-use crate::graphql::region::loaders::{RegionChildrenLoader, RegionLoader};
 use crate::graphql::star::loaders::StarLoaders;
 use crate::graphql::trainee::loaders::{
     BaseTraineeCountLoader, BaseTraineesLoader, TraineeLoader, TraineeServicesLoader,
@@ -30,8 +32,6 @@ use crate::service::lists::{self, ListTable};
 
 /// One set per request, so nothing is cached across callers.
 pub struct Loaders {
-    pub regions: DataLoader<RegionLoader>,
-    pub region_children: DataLoader<RegionChildrenLoader>,
     pub user_bases: DataLoader<UserBasesLoader>,
     pub base_managers: DataLoader<BaseManagersLoader>,
     pub bases: DataLoader<BaseLoader>,
@@ -62,102 +62,94 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    /// Fresh loaders over `db` for `actor`, gathering keys for `delay` before each batch.
-    pub fn new(db: &DatabaseConnection, delay: Duration, actor: &Actor) -> Self {
-        fn loader<T>(inner: T, delay: Duration) -> DataLoader<T>
-        where
-            T: Send + Sync + 'static,
-        {
-            DataLoader::new(inner, tokio::spawn).delay(delay)
-        }
+    /// Fresh loaders over `db` for `actor`, fetching on `batching`'s clock.
+    pub fn new(db: &DatabaseConnection, batching: &Arc<Batching>, actor: &Actor) -> Self {
         Loaders {
-            regions: loader(RegionLoader(db.clone()), delay),
-            region_children: loader(RegionChildrenLoader(db.clone()), delay),
-            user_bases: loader(UserBasesLoader(db.clone()), delay),
-            base_managers: loader(BaseManagersLoader(db.clone()), delay),
-            bases: loader(BaseLoader(db.clone()), delay),
-            users: loader(UserLoader(db.clone()), delay),
+            user_bases: loader(UserBasesLoader(db.clone()), batching),
+            base_managers: loader(BaseManagersLoader(db.clone()), batching),
+            bases: loader(BaseLoader(db.clone()), batching),
+            users: loader(UserLoader(db.clone()), batching),
             trainees: loader(
                 TraineeLoader {
                     db: db.clone(),
                     actor: actor.clone(),
                 },
-                delay,
+                batching,
             ),
-            trainee_services: loader(TraineeServicesLoader(db.clone()), delay),
+            trainee_services: loader(TraineeServicesLoader(db.clone()), batching),
             base_trainees: loader(
                 BaseTraineesLoader {
                     db: db.clone(),
                     actor: actor.clone(),
                 },
-                delay,
+                batching,
             ),
             base_trainee_counts: loader(
                 BaseTraineeCountLoader {
                     db: db.clone(),
                     actor: actor.clone(),
                 },
-                delay,
+                batching,
             ),
-            courses: loader(CourseLoader(db.clone()), delay),
-            course_features: loader(ListLoader::new(db), delay),
-            course_sessions: loader(CourseSessionsLoader(db.clone()), delay),
+            courses: loader(CourseLoader(db.clone()), batching),
+            course_features: loader(ListLoader::new(db), batching),
+            course_sessions: loader(CourseSessionsLoader(db.clone()), batching),
             enrollment_pages: loader(
                 EnrollmentPagesLoader {
                     db: db.clone(),
                     actor: actor.clone(),
                 },
-                delay,
+                batching,
             ),
             enrollment_counts: loader(
                 EnrollmentCountLoader {
                     db: db.clone(),
                     actor: actor.clone(),
                 },
-                delay,
+                batching,
             ),
             base_courses: loader(
                 BaseCoursesLoader {
                     db: db.clone(),
                     actor: actor.clone(),
                 },
-                delay,
+                batching,
             ),
             base_course_counts: loader(
                 BaseCourseCountLoader {
                     db: db.clone(),
                     actor: actor.clone(),
                 },
-                delay,
+                batching,
             ),
-            trainee_interests: loader(ListLoader::new(db), delay),
-            base_focus_areas: loader(ListLoader::new(db), delay),
-            stars: StarLoaders::new(db, delay, actor),
+            trainee_interests: loader(ListLoader::new(db), batching),
+            base_focus_areas: loader(ListLoader::new(db), batching),
+            stars: StarLoaders::new(db, batching, actor),
             products: loader(
                 ProductLoader {
                     db: db.clone(),
                     actor: actor.clone(),
                 },
-                delay,
+                batching,
             ),
-            product_images: loader(ProductImagesLoader(db.clone()), delay),
-            product_tags: loader(ProductTagsLoader(db.clone()), delay),
-            producers: loader(ProducerLoader(db.clone()), delay),
-            partners: loader(PartnerLoader(db.clone()), delay),
-            partner_keys: loader(PartnerKeysLoader(db.clone()), delay),
+            product_images: loader(ProductImagesLoader(db.clone()), batching),
+            product_tags: loader(ProductTagsLoader(db.clone()), batching),
+            producers: loader(ProducerLoader(db.clone()), batching),
+            partners: loader(PartnerLoader(db.clone()), batching),
+            partner_keys: loader(PartnerKeysLoader(db.clone()), batching),
             trainee_products: loader(
                 TraineeProductsLoader {
                     db: db.clone(),
                     actor: actor.clone(),
                 },
-                delay,
+                batching,
             ),
             trainee_product_counts: loader(
                 TraineeProductCountLoader {
                     db: db.clone(),
                     actor: actor.clone(),
                 },
-                delay,
+                batching,
             ),
         }
     }
@@ -187,6 +179,12 @@ impl<L: ListTable> Loader<Uuid> for ListLoader<L> {
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         lists::load::<L>(&self.db, keys).await.map_err(loader_error)
     }
+}
+
+/// A loader whose fetches start on `batching`'s clock; its own delay is zero.
+pub fn loader<T: Send + Sync + 'static>(inner: T, batching: &Arc<Batching>) -> DataLoader<T> {
+    let batching = batching.clone();
+    DataLoader::new(inner, move |fetch| batching.spawn(fetch)).delay(Duration::ZERO)
 }
 
 /// A loader failure as a GraphQL error; database failures are logged and shown as `INTERNAL`.

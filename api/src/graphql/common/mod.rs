@@ -1,6 +1,7 @@
 //! What every domain's GraphQL code shares: scalars, pagination, user errors, loaders and
 //! access to the request's caller.
 
+pub mod batching;
 pub mod context;
 pub mod errors;
 pub mod ids;

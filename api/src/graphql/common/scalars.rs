@@ -20,7 +20,9 @@ impl ScalarType for Date {
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.0.format("%Y-%m-%d").to_string())
+        // `Display` writes what "%Y-%m-%d" would for years 0–9999, without interpreting a
+        // format string for every date of a list (a measurable share of a nested query's CPU).
+        Value::String(self.0.to_string())
     }
 }
 

@@ -1,5 +1,4 @@
-//! Regions: the GB/T 2260 hierarchy.
+//! Regions: the GB/T 2260 hierarchy, served from memory.
 
-pub mod loaders;
 pub mod query;
 pub mod types;

@@ -1,11 +1,9 @@
-//! Region queries (public).
+//! Region queries (public), answered from the in-memory region table.
 
 use async_graphql::{Context, Object};
 
 use super::types::Region;
-use crate::error::GqlResultExt;
 use crate::graphql::common::ContextExt;
-use crate::service;
 
 /// Region queries.
 #[derive(Default)]
@@ -18,8 +16,8 @@ impl RegionQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "GB/T 2260 code, e.g. \"220300\".")] code: String,
-    ) -> async_graphql::Result<Option<Region>> {
-        Ok(ctx.loaders().regions.load_one(code).await?.map(Region))
+    ) -> Option<Region> {
+        Region::find(ctx, &code)
     }
 
     /// The provinces (no `parentCode`) or the regions directly under `parentCode`, by code.
@@ -29,10 +27,13 @@ impl RegionQuery {
         #[graphql(desc = "Code of the parent region; omit for the provinces.")] parent_code: Option<
             String,
         >,
-    ) -> async_graphql::Result<Vec<Region>> {
-        let regions = service::region::list(ctx.db(), parent_code.as_deref())
-            .await
-            .gql()?;
-        Ok(regions.into_iter().map(Region).collect())
+    ) -> Vec<Region> {
+        ctx.state()
+            .regions
+            .list(parent_code.as_deref())
+            .iter()
+            .cloned()
+            .map(Region)
+            .collect()
     }
 }

@@ -1,8 +1,11 @@
 //! The `Region` type.
 
-use async_graphql::{Context, Enum, Object};
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ErrorExtensions, Object};
 use entity::region;
 
+use crate::error::AppError;
 use crate::graphql::common::ContextExt;
 
 /// Level of an administrative division.
@@ -17,8 +20,20 @@ pub enum RegionLevel {
     County,
 }
 
-/// The stored row, exposed through the `#[Object]` impl below.
-pub struct Region(pub region::Model);
+/// A row of the in-memory region table, exposed through the `#[Object]` impl below.
+pub struct Region(pub Arc<region::Model>);
+
+impl Region {
+    /// The region with `code`, if there is one (no SQL: regions are held in memory).
+    pub fn find(ctx: &Context<'_>, code: &str) -> Option<Region> {
+        ctx.state().regions.get(code).cloned().map(Region)
+    }
+
+    /// The region a stored row refers to; `NOT_FOUND` if the table lacks it.
+    pub fn require(ctx: &Context<'_>, code: &str) -> async_graphql::Result<Region> {
+        Self::find(ctx, code).ok_or_else(|| AppError::NotFound.extend())
+    }
+}
 
 /// An administrative division of China with its GB/T 2260 code.
 #[Object]
@@ -39,26 +54,21 @@ impl Region {
     }
 
     /// The region this one lies in; null for a province.
-    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
-        match &self.0.parent_code {
-            None => Ok(None),
-            Some(code) => Ok(ctx
-                .loaders()
-                .regions
-                .load_one(code.clone())
-                .await?
-                .map(Region)),
-        }
+    async fn parent(&self, ctx: &Context<'_>) -> Option<Region> {
+        self.0
+            .parent_code
+            .as_deref()
+            .and_then(|code| Region::find(ctx, code))
     }
 
     /// The regions directly under this one, by code.
-    async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
-        let children = ctx
-            .loaders()
-            .region_children
-            .load_one(self.0.code.clone())
-            .await?
-            .unwrap_or_default();
-        Ok(children.into_iter().map(Region).collect())
+    async fn children(&self, ctx: &Context<'_>) -> Vec<Region> {
+        ctx.state()
+            .regions
+            .list(Some(&self.0.code))
+            .iter()
+            .cloned()
+            .map(Region)
+            .collect()
     }
 }

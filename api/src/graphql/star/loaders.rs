@@ -3,7 +3,7 @@
 //! in SQL; the others load what hangs off rows the caller has already seen.
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::sync::Arc;
 
 use async_graphql::ErrorExtensions;
 use async_graphql::dataloader::{DataLoader, Loader};
@@ -15,7 +15,8 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::graphql::common::loaders::loader_error;
+use crate::graphql::common::batching::Batching;
+use crate::graphql::common::loaders::{loader, loader_error};
 use crate::service::page::{Page, PageArgs};
 use crate::service::star::growth::{self, Period, Point};
 use crate::service::star::{account, award as awards, livestream, profile};
@@ -37,28 +38,25 @@ pub struct StarLoaders {
 }
 
 impl StarLoaders {
-    /// Fresh loaders over `db` for `actor`, gathering keys for `delay` before each batch.
-    pub fn new(db: &DatabaseConnection, delay: Duration, actor: &Actor) -> Self {
-        fn loader<T: Send + Sync + 'static>(inner: T, delay: Duration) -> DataLoader<T> {
-            DataLoader::new(inner, tokio::spawn).delay(delay)
-        }
+    /// Fresh loaders over `db` for `actor`, fetching on `batching`'s clock.
+    pub fn new(db: &DatabaseConnection, batching: &Arc<Batching>, actor: &Actor) -> Self {
         let scoped = || Scoped {
             db: db.clone(),
             actor: actor.clone(),
         };
         StarLoaders {
-            stars: loader(StarLoader(scoped()), delay),
-            trainee_stars: loader(TraineeStarLoader(scoped()), delay),
-            stage_history: loader(StageHistoryLoader(db.clone()), delay),
-            accounts: loader(StarAccountsLoader(db.clone()), delay),
-            total_sales: loader(TotalSalesLoader(db.clone()), delay),
-            growth: loader(GrowthLoader(db.clone()), delay),
-            awards: loader(TraineeAwardsLoader(scoped()), delay),
-            competitions: loader(CompetitionLoader(db.clone()), delay),
-            follower_history: loader(FollowerHistoryLoader(db.clone()), delay),
-            livestreams: loader(StarLivestreamsLoader(db.clone()), delay),
-            livestream_counts: loader(StarLivestreamCountLoader(db.clone()), delay),
-            livestream_products: loader(LivestreamProductsLoader(scoped()), delay),
+            stars: loader(StarLoader(scoped()), batching),
+            trainee_stars: loader(TraineeStarLoader(scoped()), batching),
+            stage_history: loader(StageHistoryLoader(db.clone()), batching),
+            accounts: loader(StarAccountsLoader(db.clone()), batching),
+            total_sales: loader(TotalSalesLoader(db.clone()), batching),
+            growth: loader(GrowthLoader(db.clone()), batching),
+            awards: loader(TraineeAwardsLoader(scoped()), batching),
+            competitions: loader(CompetitionLoader(db.clone()), batching),
+            follower_history: loader(FollowerHistoryLoader(db.clone()), batching),
+            livestreams: loader(StarLivestreamsLoader(db.clone()), batching),
+            livestream_counts: loader(StarLivestreamCountLoader(db.clone()), batching),
+            livestream_products: loader(LivestreamProductsLoader(scoped()), batching),
         }
     }
 }

@@ -24,12 +24,11 @@ impl TraineeQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Its id.")] id: ID,
     ) -> async_graphql::Result<Option<Trainee>> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let id = ids::arg("id", &id).gql()?;
-        Ok(service::trainee::get(ctx.db(), actor, id)
-            .await
-            .gql()?
-            .map(Trainee))
+        // Through the caller's scoped loader, so many aliased `trainee(id:)` fields are one
+        // statement.
+        Ok(ctx.loaders().trainees.load_one(id).await?.map(Trainee))
     }
 
     /// The trainees you may see, in registration order unless `orderBy` says otherwise: an

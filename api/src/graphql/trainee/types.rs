@@ -215,12 +215,7 @@ impl Trainee {
 
     /// Where the trainee lives.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        ctx.loaders()
-            .regions
-            .load_one(self.0.region_code.clone())
-            .await?
-            .map(Region)
-            .ok_or_else(|| AppError::NotFound.extend())
+        Region::require(ctx, &self.0.region_code)
     }
 
     /// Urban or rural.
