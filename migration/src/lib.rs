@@ -14,6 +14,7 @@ mod m20261123_000002_personal_data;
 mod m20261123_000003_trainee_import;
 mod m20261123_000004_trainee_sorting_and_category_lists;
 mod m20261123_000006_course;
+mod m20261123_000012_support_outcome_target;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_trainee_import::Migration),
             Box::new(m20261123_000004_trainee_sorting_and_category_lists::Migration),
             Box::new(m20261123_000006_course::Migration),
+            Box::new(m20261123_000012_support_outcome_target::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ mod login_limits;
 mod paging;
 mod personal_data;
 mod region;
+mod report;
 mod schema;
 mod sessions;
 mod support;

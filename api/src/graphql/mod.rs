@@ -7,6 +7,7 @@ pub mod common;
 pub mod course;
 pub mod guard;
 pub mod region;
+pub mod report;
 pub mod schema;
 pub mod trainee;
 

@@ -11,6 +11,7 @@ use super::course::types::{CourseConnection, EnrollmentConnection};
 use super::course::{mutation::CourseMutation, query::CourseQuery};
 use super::guard::limits::{MAX_DIRECTIVES, recursion_limit};
 use super::region::query::RegionQuery;
+use super::report::{mutation::ReportMutation, query::ReportQuery};
 use super::trainee::imports::TraineeImportConnection;
 use super::trainee::types::{IdentityRevealEntryConnection, TraineeConnection};
 use super::trainee::{mutation::TraineeMutation, query::TraineeQuery};
@@ -25,6 +26,7 @@ pub struct Query(
     BaseQuery,
     TraineeQuery,
     CourseQuery,
+    ReportQuery,
 );
 
 /// All mutations.
@@ -34,6 +36,7 @@ pub struct Mutation(
     BaseMutation,
     TraineeMutation,
     CourseMutation,
+    ReportMutation,
 );
 
 /// Qihang's GraphQL schema.

@@ -9,6 +9,7 @@ pub mod labels;
 pub mod lists;
 pub mod page;
 pub mod region;
+pub mod report;
 pub mod scope;
 pub mod spreadsheet;
 pub mod trainee;

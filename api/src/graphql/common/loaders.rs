@@ -18,6 +18,9 @@ use crate::graphql::course::loaders::{
     EnrollmentCountLoader, EnrollmentPagesLoader,
 };
 use crate::graphql::region::loaders::{RegionChildrenLoader, RegionLoader};
+use crate::graphql::report::loaders::{
+    RegionReportChildrenLoader, TraineeOutcomesLoader, TraineeSupportsLoader,
+};
 use crate::graphql::trainee::loaders::{
     BaseTraineeCountLoader, BaseTraineesLoader, TraineeLoader, TraineeServicesLoader,
 };
@@ -44,6 +47,9 @@ pub struct Loaders {
     pub base_course_counts: DataLoader<BaseCourseCountLoader>,
     pub trainee_interests: DataLoader<ListLoader<trainee_interest::Entity>>,
     pub base_focus_areas: DataLoader<ListLoader<base_focus_area::Entity>>,
+    pub trainee_supports: DataLoader<TraineeSupportsLoader>,
+    pub trainee_outcomes: DataLoader<TraineeOutcomesLoader>,
+    pub region_report_children: DataLoader<RegionReportChildrenLoader>,
 }
 
 impl Loaders {
@@ -117,6 +123,9 @@ impl Loaders {
             ),
             trainee_interests: loader(ListLoader::new(db), delay),
             base_focus_areas: loader(ListLoader::new(db), delay),
+            trainee_supports: loader(TraineeSupportsLoader(db.clone()), delay),
+            trainee_outcomes: loader(TraineeOutcomesLoader(db.clone()), delay),
+            region_report_children: loader(RegionReportChildrenLoader(db.clone()), delay),
         }
     }
 }
