@@ -1,5 +1,5 @@
 //! The HTTP surface: `/graphql` (GET for queries, POST), `/graphql/ws`, GraphiQL, health,
-//! readiness and metrics, behind request ids, tracing, CORS, compression and body limits.
+//! readiness, metrics and spreadsheet exports (`exports`), behind request ids, tracing, CORS, compression and body limits.
 //! GraphQL over HTTP details live in `protocol`, the GraphiQL page and assets in `graphiql`.
 
 use std::sync::Arc;
@@ -33,6 +33,7 @@ use crate::telemetry::HttpLabels;
 use protocol::{GRAPHQL_RESPONSE_JSON, Media, essence, get_request, graphql_response, json_batch};
 
 mod caller;
+mod exports;
 mod ws;
 
 use caller::{authenticate, caller, client_address, refused};
@@ -65,7 +66,9 @@ pub fn router(app: AppState, schema: QihangSchema) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .route("/templates/trainees.xlsx", get(trainee_template));
+        .route("/templates/trainees.xlsx", get(trainee_template))
+        .route("/reports/{region_code}/{file}", get(exports::region_report))
+        .route("/exports/trainees.xlsx", get(exports::trainee_roster));
     if config.graphiql_enabled() {
         router = router
             .route("/", get(graphiql::page))

@@ -17,6 +17,7 @@ mod paging;
 mod personal_data;
 mod region;
 mod report;
+mod report_export;
 mod schema;
 mod sessions;
 mod support;

@@ -5,6 +5,7 @@
 //! write them; instructors never see them). Targets and reports belong to federations: an
 //! ADMIN sets and reads them for its region and the regions below it.
 
+pub mod export;
 pub mod indicators;
 pub mod money;
 mod support;
