@@ -8,6 +8,7 @@ mod base;
 mod course;
 mod course_access;
 mod course_enrollment;
+mod demo;
 mod fuzz;
 mod ids;
 mod limits;

@@ -15,7 +15,7 @@ use super::money::to_fen;
 use crate::auth::Actor;
 use crate::service::scope::Scope;
 use crate::service::write::write;
-use crate::service::{Problems, ServiceResult, UserErrorCode, now, trainee, validate};
+use crate::service::{Problems, ServiceResult, UserErrorCode, china_today, now, trainee, validate};
 
 /// What `grantSupport` asks for.
 #[derive(Debug, Clone)]
@@ -40,7 +40,7 @@ pub struct NewOutcome {
 }
 
 fn not_in_future(problems: &mut Problems, field: &str, date: NaiveDate) {
-    if date > now().date_naive() {
+    if date > china_today() {
         problems.add(field, UserErrorCode::Invalid, "日期不能晚于今天");
     }
 }
