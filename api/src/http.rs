@@ -1,5 +1,5 @@
 //! The HTTP surface: `/graphql` (GET for queries, POST), `/graphql/ws`, GraphiQL, health,
-//! readiness and metrics, behind request ids, tracing, CORS, compression and body limits.
+//! readiness, metrics and spreadsheet exports (`exports`), behind request ids, tracing, CORS, compression and body limits.
 //! GraphQL over HTTP details live in `protocol`, the GraphiQL page and assets in `graphiql`.
 
 use std::sync::Arc;
@@ -34,6 +34,7 @@ use crate::telemetry::HttpLabels;
 use protocol::{GRAPHQL_RESPONSE_JSON, Media, essence, get_request, graphql_response, json_batch};
 
 mod caller;
+mod exports;
 mod ws;
 
 use caller::{authenticate, caller, client_address};
@@ -72,7 +73,9 @@ pub fn router(app: AppState, schema: QihangSchema) -> Router {
         .route(
             "/catalog/products.csv",
             get(crate::http_catalog::products_csv),
-        );
+        )
+        .route("/reports/{region_code}/{file}", get(exports::region_report))
+        .route("/exports/trainees.xlsx", get(exports::trainee_roster));
     if config.graphiql_enabled() {
         router = router
             .route("/", get(graphiql::page))

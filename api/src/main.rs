@@ -36,6 +36,22 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// The demo network.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DemoCommand {
+    /// Fill an EMPTY database with a demo network (Jilin with Siping's bases, Panjin, Gansu:
+    /// trainees, courses, completions, supports, outcomes, targets) and print demo logins.
+    Load {
+        /// Trainees per base (1–99).
+        #[arg(long, default_value_t = qihang::demo::TRAINEES_PER_BASE)]
+        trainees_per_base: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,6 +114,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .map_err(qihang::error::AppError::from)?;
             println!("created ADMIN {} ({})", user.login, user.id);
+            Ok(())
+        }
+        Command::Demo {
+            command: DemoCommand::Load { trainees_per_base },
+        } => {
+            let app = qihang::build(config).await?;
+            let summary = qihang::demo::load(&app, trainees_per_base).await?;
+            println!(
+                "载入演示网络：{} 个基地，{} 名学员，{} 门课程，{} 次报名（{} 次结业），{} 项扶持，{} 项就业成果，{} 个年度目标。",
+                summary.bases,
+                summary.trainees,
+                summary.courses,
+                summary.enrollments,
+                summary.completions,
+                summary.supports,
+                summary.outcomes,
+                summary.targets
+            );
+            println!("演示账号（密码均为 {}）：", qihang::demo::PASSWORD);
+            for login in &summary.logins {
+                println!("  {:<13} {:<24} {}", login.role, login.login, login.scope);
+            }
             Ok(())
         }
         Command::Serve => serve(config).await,

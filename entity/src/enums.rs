@@ -283,3 +283,59 @@ pub enum EnrollmentStatus {
     #[sea_orm(string_value = "DROPPED")]
     Dropped,
 }
+
+/// Kinds of support granted to a trainee (扶持).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum SupportKind {
+    #[sea_orm(string_value = "EQUIPMENT")]
+    Equipment,
+    #[sea_orm(string_value = "STARTUP_SUBSIDY")]
+    StartupSubsidy,
+    #[sea_orm(string_value = "TRAINING_SUBSIDY")]
+    TrainingSubsidy,
+    #[sea_orm(string_value = "VENUE")]
+    Venue,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+/// Kinds of employment or entrepreneurship outcome (就业创业成果).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum OutcomeKind {
+    #[sea_orm(string_value = "EMPLOYED")]
+    Employed,
+    #[sea_orm(string_value = "SELF_EMPLOYED")]
+    SelfEmployed,
+    #[sea_orm(string_value = "BUSINESS_REGISTERED")]
+    BusinessRegistered,
+    #[sea_orm(string_value = "ONLINE_SHOP_OPENED")]
+    OnlineShopOpened,
+    #[sea_orm(string_value = "FLEXIBLE")]
+    Flexible,
+}
+
+/// The yearly indicators a federation plans and reports.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum Indicator {
+    #[sea_orm(string_value = "ACTIVE_BASES")]
+    ActiveBases,
+    #[sea_orm(string_value = "TRAINING_PERSON_TIMES")]
+    TrainingPersonTimes,
+    #[sea_orm(string_value = "STARS")]
+    Stars,
+    #[sea_orm(string_value = "NEW_EMPLOYMENT")]
+    NewEmployment,
+    #[sea_orm(string_value = "SUPPORTED_ENTREPRENEURS")]
+    SupportedEntrepreneurs,
+    #[sea_orm(string_value = "PUBLISHED_PRODUCTS")]
+    PublishedProducts,
+}

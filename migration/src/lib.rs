@@ -18,6 +18,7 @@ mod m20261123_000008_catalog;
 mod m20261123_000009_catalog_search;
 mod m20261123_000010_star;
 mod m20261123_000011_livestream_product;
+mod m20261123_000012_support_outcome_target;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_catalog_search::Migration),
             Box::new(m20261123_000010_star::Migration),
             Box::new(m20261123_000011_livestream_product::Migration),
+            Box::new(m20261123_000012_support_outcome_target::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ pub mod common;
 pub mod course;
 pub mod guard;
 pub mod region;
+pub mod report;
 pub mod schema;
 pub mod star;
 pub mod trainee;

@@ -15,6 +15,7 @@ use super::course::types::{CourseConnection, EnrollmentConnection};
 use super::course::{mutation::CourseMutation, query::CourseQuery};
 use super::guard::limits::{MAX_DIRECTIVES, recursion_limit};
 use super::region::query::RegionQuery;
+use super::report::{mutation::ReportMutation, query::ReportQuery};
 use super::star::types::{LivestreamConnection, StarConnection};
 use super::star::{mutation::StarMutation, query::StarQuery, subscription::StarSubscription};
 use super::trainee::imports::TraineeImportConnection;
@@ -33,6 +34,7 @@ pub struct Query(
     CourseQuery,
     StarQuery,
     CatalogQuery,
+    ReportQuery,
 );
 
 /// All mutations.
@@ -44,6 +46,7 @@ pub struct Mutation(
     CourseMutation,
     StarMutation,
     CatalogMutation,
+    ReportMutation,
 );
 
 /// All subscriptions (served on `/graphql/ws`).

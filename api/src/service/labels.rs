@@ -6,8 +6,8 @@
 //! (`RURAL`, `rural`), so a CSV made from GraphQL data reads back.
 
 use entity::{
-    DisabilityCategory, EducationLevel, EmploymentStatus, Gender, Residence, TraineeStatus,
-    TrainingCategory,
+    DisabilityCategory, EducationLevel, EmploymentStatus, Gender, Indicator, Residence,
+    TraineeStatus, TrainingCategory,
 };
 use sea_orm::ActiveEnum;
 
@@ -110,6 +110,17 @@ impl Labelled for DisabilityCategory {
     ];
 }
 
+impl Labelled for Indicator {
+    const LABELS: &'static [(Self, &'static [&'static str])] = &[
+        (Indicator::ActiveBases, &["运营基地数"]),
+        (Indicator::TrainingPersonTimes, &["培训人次"]),
+        (Indicator::Stars, &["网创红人数"]),
+        (Indicator::NewEmployment, &["新增就业人数"]),
+        (Indicator::SupportedEntrepreneurs, &["扶持创业人数"]),
+        (Indicator::PublishedProducts, &["上架产品数"]),
+    ];
+}
+
 impl Labelled for Gender {
     const LABELS: &'static [(Self, &'static [&'static str])] =
         &[(Gender::Male, &["男"]), (Gender::Female, &["女"])];
@@ -153,6 +164,7 @@ mod tests {
         complete::<DisabilityCategory>();
         complete::<Gender>();
         complete::<TraineeStatus>();
+        complete::<entity::Indicator>();
     }
 
     #[test]

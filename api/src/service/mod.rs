@@ -10,6 +10,7 @@ pub mod labels;
 pub mod lists;
 pub mod page;
 pub mod region;
+pub mod report;
 pub mod scope;
 pub mod spreadsheet;
 pub mod star;
@@ -41,4 +42,10 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     let now = chrono::Utc::now();
     chrono::DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}
+
+/// Today's date in China (UTC+8): the date people there write on forms, which "not in the
+/// future" checks must accept from midnight Beijing time.
+pub fn china_today() -> chrono::NaiveDate {
+    (now() + chrono::Duration::hours(8)).date_naive()
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use entity::region;
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 /// Every region, indexed by code and by parent; immutable once loaded.
 #[derive(Default)]
@@ -52,4 +52,29 @@ impl Regions {
             Some(parent) => self.children.get(parent).map_or(&[], Vec::as_slice),
         }
     }
+}
+
+/// One region read from the database, for services that work inside a transaction or
+/// without the server state (reports, targets); resolvers use [`Regions`].
+pub async fn get(db: &impl ConnectionTrait, code: &str) -> Result<Option<region::Model>, DbErr> {
+    region::Entity::find_by_id(code.to_owned()).one(db).await
+}
+
+/// The child regions of each parent, by parent code, ordered by code, in one statement.
+pub async fn children_of(
+    db: &impl ConnectionTrait,
+    parent_codes: &[String],
+) -> Result<HashMap<String, Vec<region::Model>>, DbErr> {
+    let children = region::Entity::find()
+        .filter(region::Column::ParentCode.is_in(parent_codes.iter().cloned()))
+        .order_by_asc(region::Column::Code)
+        .all(db)
+        .await?;
+    let mut by_parent: HashMap<String, Vec<region::Model>> = HashMap::new();
+    for child in children {
+        if let Some(parent) = child.parent_code.clone() {
+            by_parent.entry(parent).or_default().push(child);
+        }
+    }
+    Ok(by_parent)
 }

@@ -44,6 +44,16 @@ pub fn in_region(column: impl ColumnTrait, scope: &RegionScope) -> Condition {
     }
 }
 
+/// `column` lies in one of `scopes` (no condition when one of them is nationwide).
+pub fn in_any_region(column: impl ColumnTrait + Copy, scopes: &[RegionScope]) -> Condition {
+    if scopes.contains(&RegionScope::Nationwide) {
+        return Condition::all();
+    }
+    scopes.iter().fold(Condition::any(), |any, scope| {
+        any.add(in_region(column, scope))
+    })
+}
+
 /// Ids of the bases in a region scope, as a subquery; None nationwide.
 pub fn bases_in(scope: &RegionScope) -> Option<SelectStatement> {
     scope.code_range().map(|(low, high)| {

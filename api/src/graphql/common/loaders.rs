@@ -24,6 +24,9 @@ use crate::graphql::course::loaders::{
     BaseCourseCountLoader, BaseCoursesLoader, CourseLoader, CourseSessionsLoader,
     EnrollmentCountLoader, EnrollmentPagesLoader,
 };
+use crate::graphql::report::loaders::{
+    RegionReportChildrenLoader, TraineeOutcomesLoader, TraineeSupportsLoader,
+};
 use crate::graphql::star::loaders::StarLoaders;
 use crate::graphql::trainee::loaders::{
     BaseTraineeCountLoader, BaseTraineesLoader, TraineeLoader, TraineeServicesLoader,
@@ -59,6 +62,9 @@ pub struct Loaders {
     pub partner_keys: DataLoader<PartnerKeysLoader>,
     pub trainee_products: DataLoader<TraineeProductsLoader>,
     pub trainee_product_counts: DataLoader<TraineeProductCountLoader>,
+    pub trainee_supports: DataLoader<TraineeSupportsLoader>,
+    pub trainee_outcomes: DataLoader<TraineeOutcomesLoader>,
+    pub region_report_children: DataLoader<RegionReportChildrenLoader>,
 }
 
 impl Loaders {
@@ -151,6 +157,9 @@ impl Loaders {
                 },
                 batching,
             ),
+            trainee_supports: loader(TraineeSupportsLoader(db.clone()), batching),
+            trainee_outcomes: loader(TraineeOutcomesLoader(db.clone()), batching),
+            region_report_children: loader(RegionReportChildrenLoader(db.clone()), batching),
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::graphql::course::types::{
     AccessibilityFeature, EnrollmentConnection, enrollment_connection,
 };
 use crate::graphql::region::types::Region;
+use crate::graphql::report::types::{Outcome, SupportRecord};
 use crate::graphql::star::types::{Award, StarProfile, awards_of};
 use crate::service;
 use crate::service::page::Page;
@@ -143,7 +144,7 @@ fn personal_fields(ctx: &Context<'_>) -> async_graphql::Result<()> {
 /// managers and the trainee; identity and certificate numbers are masked (see
 /// `revealTraineeIdentity`). Instructors see the trainees of their own courses, but their
 /// personal fields (`birthDate`, `idNumberMasked`, `disabilityCertificateMasked`, `phone`,
-/// `services`) give a `FORBIDDEN` error.
+/// `services`, `supports`, `outcomes`) give a `FORBIDDEN` error.
 #[Object]
 impl Trainee {
     /// Opaque id.
@@ -328,6 +329,30 @@ impl Trainee {
             })
         });
         Ok(connection(page, |p| p.id, Product, total))
+    }
+
+    /// Support granted, by date. Not for instructors (`FORBIDDEN`).
+    async fn supports(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SupportRecord>> {
+        personal_fields(ctx)?;
+        let records = ctx
+            .loaders()
+            .trainee_supports
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(records.into_iter().map(SupportRecord).collect())
+    }
+
+    /// Employment and entrepreneurship outcomes, by date. Not for instructors (`FORBIDDEN`).
+    async fn outcomes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Outcome>> {
+        personal_fields(ctx)?;
+        let records = ctx
+            .loaders()
+            .trainee_outcomes
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(records.into_iter().map(Outcome).collect())
     }
 
     /// When the trainee was registered.

@@ -485,7 +485,8 @@ pub async fn publish(
             }
             let mut model: product::ActiveModel = existing.clone().into();
             model.status = Set(ProductStatus::Published);
-            model.published_at = Set(Some(now()));
+            // The first publication counts (reports count products by it).
+            model.published_at = Set(existing.published_at.or(Some(now())));
             let saved = save(txn, model, id, existing.version).await?;
             Ok(saved)
         })

@@ -3,12 +3,14 @@
 
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use entity::{EnrollmentStatus, enrollment};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::auth::RegionScope;
+use crate::service::scope::in_any_region;
 
 /// Midnight of 1 January of `year` in China (UTC+8), in UTC.
-fn china_new_year(year: i32) -> Option<chrono::DateTime<Utc>> {
+pub fn china_new_year(year: i32) -> Option<chrono::DateTime<Utc>> {
     let midnight = NaiveDate::from_ymd_opt(year, 1, 1)?.and_time(NaiveTime::MIN);
     Some(Utc.from_utc_datetime(&midnight) - chrono::Duration::hours(8))
 }
@@ -21,15 +23,36 @@ pub async fn training_person_times(
     scope: &RegionScope,
     year: i32,
 ) -> Result<u64, DbErr> {
+    let rows = training_person_times_by_region(db, std::slice::from_ref(scope), year).await?;
+    Ok(rows.iter().map(|(_, n)| *n).sum())
+}
+
+/// The same count in one grouped statement over several region scopes, per credited region
+/// code (the reports add the codes up per child region).
+pub async fn training_person_times_by_region(
+    db: &impl ConnectionTrait,
+    scopes: &[RegionScope],
+    year: i32,
+) -> Result<Vec<(String, u64)>, DbErr> {
     let (Some(from), Some(to)) = (china_new_year(year), china_new_year(year + 1)) else {
-        return Ok(0);
+        return Ok(Vec::new());
     };
-    let mut select = enrollment::Entity::find()
+    let within = in_any_region(enrollment::Column::CreditedRegionCode, scopes);
+    let rows: Vec<(Option<String>, i64)> = enrollment::Entity::find()
         .filter(enrollment::Column::Status.eq(EnrollmentStatus::Completed))
         .filter(enrollment::Column::CompletedAt.gte(from))
-        .filter(enrollment::Column::CompletedAt.lt(to));
-    if let Some((low, high)) = scope.code_range() {
-        select = select.filter(enrollment::Column::CreditedRegionCode.between(low, high));
-    }
-    select.count(db).await
+        .filter(enrollment::Column::CompletedAt.lt(to))
+        .filter(enrollment::Column::CreditedRegionCode.is_not_null())
+        .filter(within)
+        .select_only()
+        .column(enrollment::Column::CreditedRegionCode)
+        .column_as(Expr::cust("COUNT(*)"), "count")
+        .group_by(enrollment::Column::CreditedRegionCode)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(code, n)| Some((code?, u64::try_from(n).unwrap_or(0))))
+        .collect())
 }

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use rust_xlsxwriter::{DataValidation, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartType, DataValidation, Format, FormatAlign, Workbook, Worksheet, XlsxError,
+};
 
 use super::cell::Cell;
 
@@ -83,6 +85,15 @@ pub struct Sheet {
     rows: Vec<Vec<Cell>>,
     notes: Vec<String>,
     input_rows: u32,
+    chart: Option<BarChart>,
+}
+
+/// A native bar chart of a sheet's rows: the first column names the bars, each series
+/// column gives one bar per row (XLSX only).
+#[derive(Debug, Clone, PartialEq)]
+struct BarChart {
+    title: String,
+    series: Vec<u16>,
 }
 
 impl Sheet {
@@ -94,6 +105,7 @@ impl Sheet {
             rows: Vec::new(),
             notes: Vec::new(),
             input_rows: 0,
+            chart: None,
         }
     }
 
@@ -106,6 +118,17 @@ impl Sheet {
     /// carries the data alone).
     pub fn note(&mut self, line: impl Into<String>) {
         self.notes.push(line.into());
+    }
+
+    /// Adds a native bar chart titled `title` beside the table: the first column names the
+    /// categories, and each of `series` (column indexes) is one series of bars, named by its
+    /// header. XLSX only.
+    pub fn bar_chart(mut self, title: impl Into<String>, series: &[u16]) -> Self {
+        self.chart = Some(BarChart {
+            title: title.into(),
+            series: series.to_vec(),
+        });
+        self
     }
 
     /// For templates: how many rows beneath the header the drop-down lists cover even when
@@ -221,7 +244,37 @@ fn write_sheet(worksheet: &mut Worksheet, sheet: &Sheet) -> Result<(), WriteErro
             &plain.clone().set_quote_prefix(),
         )?;
     }
+    if let Some(chart) = &sheet.chart {
+        insert_bar_chart(worksheet, sheet, chart, data_rows)?;
+    }
     worksheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// The chart beside the table, referring to the sheet's own cells so it follows edits.
+fn insert_bar_chart(
+    worksheet: &mut Worksheet,
+    sheet: &Sheet,
+    chart: &BarChart,
+    data_rows: u32,
+) -> Result<(), XlsxError> {
+    if data_rows == 0 {
+        return Ok(());
+    }
+    let mut native = Chart::new(ChartType::Column);
+    native.title().set_name(&chart.title);
+    let name = sheet.name.as_str();
+    for &col in &chart.series {
+        native
+            .add_series()
+            .set_name((name, 0, col))
+            .set_categories((name, 1, 0, data_rows, 0))
+            .set_values((name, 1, col, data_rows, col));
+    }
+    let beside = u16::try_from(sheet.columns.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(1);
+    worksheet.insert_chart(1, beside, &native)?;
     Ok(())
 }
 
