@@ -34,7 +34,9 @@ pub async fn training_person_times_by_region(
     scopes: &[RegionScope],
     year: i32,
 ) -> Result<Vec<(String, u64)>, DbErr> {
-    let (Some(from), Some(to)) = (china_new_year(year), china_new_year(year + 1)) else {
+    // Years chrono cannot represent (e.g. i32::MAX from a hostile argument) have nothing.
+    let next = year.checked_add(1).and_then(china_new_year);
+    let (Some(from), Some(to)) = (china_new_year(year), next) else {
         return Ok(Vec::new());
     };
     let within = in_any_region(enrollment::Column::CreditedRegionCode, scopes);
