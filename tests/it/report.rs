@@ -1,6 +1,7 @@
 //! Supports, outcomes, targets and the region report: scope, exact amounts, the indicator
 //! definitions on a hand-built network, and the report's bounded statements.
 
+use chrono::Datelike;
 use serde_json::{Value, json};
 
 use crate::course::{Net, course, net};
@@ -621,4 +622,65 @@ async fn region_report_with_children_runs_in_a_bounded_number_of_statements() {
     let after = report(&f, &f.province, "220000", f.year).await;
     assert_eq!(progress(&after, "ACTIVE_BASES")["actual"], 9);
     assert_eq!(progress(&after, "NEW_EMPLOYMENT")["actual"], 8);
+}
+
+#[tokio::test]
+async fn stars_and_published_products_count_at_their_bases_region() {
+    let w = crate::catalog::World::new().await;
+    w.published("长白山黑木耳 500g", "39.90").await;
+    w.draft("四平宫灯", "120.00").await;
+    let archived = w.published("绒线编织围巾", "80.00").await;
+    let data = w
+        .app
+        .data(
+            "mutation($id: ID!) { archiveProduct(id: $id) { userErrors { code } } }",
+            json!({ "id": archived }),
+            Some(&w.manager),
+        )
+        .await;
+    assert_eq!(data["archiveProduct"]["userErrors"], json!([]), "{data}");
+    let star = crate::star::star_of(&w.app, &w.manager, &w.trainee).await;
+    let data = w
+        .app
+        .data(
+            "mutation($i: AdvanceStageInput!) { advanceStarStage(input: $i) { userErrors { code } } }",
+            json!({ "i": { "starId": star, "stage": "STAR", "note": "粉丝过万" } }),
+            Some(&w.manager),
+        )
+        .await;
+    assert_eq!(data["advanceStarStage"]["userErrors"], json!([]), "{data}");
+    // Reports count by China's calendar year.
+    let year = (chrono::Utc::now() + chrono::Duration::hours(8)).year();
+
+    let this_year = w
+        .app
+        .data(REPORT, json!({ "c": "220300", "y": year }), Some(&w.admin))
+        .await;
+    let last_year = w
+        .app
+        .data(
+            REPORT,
+            json!({ "c": "220300", "y": year - 1 }),
+            Some(&w.admin),
+        )
+        .await;
+
+    let city = &this_year["regionReport"];
+    assert_eq!(progress(city, "STARS")["actual"], 1, "{city}");
+    assert_eq!(progress(city, "PUBLISHED_PRODUCTS")["actual"], 1, "{city}");
+    let county = city["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["region"]["code"] == "220302")
+        .unwrap();
+    assert_eq!(progress(county, "STARS")["actual"], 1);
+    assert_eq!(progress(county, "PUBLISHED_PRODUCTS")["actual"], 1);
+    let before = &last_year["regionReport"];
+    assert_eq!(progress(before, "STARS")["actual"], 0, "not yet a star");
+    assert_eq!(
+        progress(before, "PUBLISHED_PRODUCTS")["actual"],
+        0,
+        "not yet published"
+    );
 }
