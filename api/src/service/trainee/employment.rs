@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::{get, staff};
 use crate::auth::Actor;
 use crate::service::write::write;
-use crate::service::{Problems, ServiceResult, UserErrorCode, now, validate};
+use crate::service::{Problems, ServiceResult, UserErrorCode, china_today, now, validate};
 
 /// What `recordService` asks for.
 #[derive(Debug, Clone)]
@@ -33,7 +33,7 @@ pub async fn record(
     let user = staff(actor)?;
     let mut problems = Problems::default();
     let notes = validate::optional_text(&mut problems, "notes", input.notes.as_deref(), 500);
-    if input.date > now().date_naive() {
+    if input.date > china_today() {
         problems.add("date", UserErrorCode::Invalid, "服务日期不能晚于今天");
     }
     write(db)
