@@ -8,7 +8,8 @@ use crate::graphql::common::scalars::{Date, Decimal};
 use crate::graphql::common::{ContextExt, UserError};
 use crate::graphql::region::types::Region;
 use crate::graphql::trainee::types::DisabilityCategory;
-use crate::service::report::{self as service, money::from_fen};
+use crate::service::catalog::from_fen;
+use crate::service::report as service;
 
 /// Kinds of support granted to a trainee (扶持).
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]

@@ -27,8 +27,3 @@ pub fn to_fen(problems: &mut Problems, field: &str, yuan: Decimal) -> Option<i64
         }
     }
 }
-
-/// Yuan of an amount in fen, with two decimals.
-pub fn from_fen(fen: i64) -> Decimal {
-    Decimal::new(fen, 2)
-}
