@@ -34,6 +34,7 @@ use crate::telemetry::HttpLabels;
 use protocol::{GRAPHQL_RESPONSE_JSON, Media, essence, get_request, graphql_response, json_batch};
 
 mod caller;
+mod catalog;
 mod exports;
 mod ws;
 
@@ -69,11 +70,8 @@ pub fn router(app: AppState, schema: QihangSchema) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/templates/trainees.xlsx", get(trainee_template))
-        .route("/media/{key}", get(crate::http_catalog::media_file))
-        .route(
-            "/catalog/products.csv",
-            get(crate::http_catalog::products_csv),
-        )
+        .route("/media/{key}", get(catalog::media_file))
+        .route("/catalog/products.csv", get(catalog::products_csv))
         .route("/reports/{region_code}/{file}", get(exports::region_report))
         .route("/exports/trainees.xlsx", get(exports::trainee_roster));
     if config.graphiql_enabled() {

@@ -10,7 +10,6 @@ pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod http;
-pub mod http_catalog;
 pub mod service;
 pub mod state;
 pub mod telemetry;

@@ -5,9 +5,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::{HttpState, identify, refused};
 use crate::auth::Actor;
 use crate::error::AppError;
-use crate::http::{HttpState, identify, refused};
 use crate::service::catalog::{export, media};
 
 /// `GET /media/{key}`: a stored image or rendition. Keys are content hashes, so a file never
