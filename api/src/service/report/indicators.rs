@@ -14,10 +14,10 @@ use entity::{
     BaseStatus, DisabilityCategory, Indicator, ProductStatus, StarStage, SupportKind, base,
     outcome, product, region, star_profile, star_stage_change, support_record, target, trainee,
 };
-use sea_orm::sea_query::{Expr, Func, Query};
+use sea_orm::sea_query::{Expr, Func, Query, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Iterable, JoinType, QueryFilter,
-    QuerySelect, RelationDef,
+    QuerySelect, RelationDef, Select,
 };
 
 use crate::auth::{Actor, RegionScope};
@@ -179,6 +179,26 @@ fn year_days(year: i32) -> Option<(NaiveDate, NaiveDate)> {
     ))
 }
 
+/// `count` over the rows of `select` (already joined to `base`) whose base lies in one of
+/// `scopes`, per base region code: one grouped statement.
+async fn per_base_region<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    scopes: &[RegionScope],
+    count: SimpleExpr,
+) -> Result<Counts, DbErr> {
+    let rows = select
+        .filter(in_any_region(base::Column::RegionCode, scopes))
+        .select_only()
+        .column(base::Column::RegionCode)
+        .column_as(count, "count")
+        .group_by(base::Column::RegionCode)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(to_counts(rows))
+}
+
 fn to_counts(rows: Vec<(String, i64)>) -> Counts {
     rows.into_iter()
         .map(|(code, n)| (code, u64::try_from(n).unwrap_or(0)))
@@ -194,17 +214,8 @@ fn trainee_base() -> RelationDef {
 
 /// Bases ACTIVE now, per region code.
 async fn active_bases(db: &impl ConnectionTrait, scopes: &[RegionScope]) -> Result<Counts, DbErr> {
-    let rows = base::Entity::find()
-        .filter(base::Column::Status.eq(BaseStatus::Active))
-        .filter(in_any_region(base::Column::RegionCode, scopes))
-        .select_only()
-        .column(base::Column::RegionCode)
-        .column_as(Expr::cust("COUNT(*)"), "count")
-        .group_by(base::Column::RegionCode)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(to_counts(rows))
+    let select = base::Entity::find().filter(base::Column::Status.eq(BaseStatus::Active));
+    per_base_region(db, select, scopes, Expr::cust("COUNT(*)")).await
 }
 
 /// Distinct trainees with an outcome dated in `year`, per their base's region code.
@@ -216,7 +227,7 @@ async fn new_employment(
     let Some((first, last)) = year_days(year) else {
         return Ok(Vec::new());
     };
-    let rows = outcome::Entity::find()
+    let select = outcome::Entity::find()
         .join(
             JoinType::InnerJoin,
             outcome::Entity::belongs_to(trainee::Entity)
@@ -225,22 +236,17 @@ async fn new_employment(
                 .into(),
         )
         .join(JoinType::InnerJoin, trainee_base())
-        .filter(outcome::Column::Date.between(first, last))
-        .filter(in_any_region(base::Column::RegionCode, scopes))
-        .select_only()
-        .column(base::Column::RegionCode)
-        .column_as(
-            Expr::expr(Func::count_distinct(Expr::col((
-                outcome::Entity,
-                outcome::Column::TraineeId,
-            )))),
-            "count",
-        )
-        .group_by(base::Column::RegionCode)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(to_counts(rows))
+        .filter(outcome::Column::Date.between(first, last));
+    per_base_region(
+        db,
+        select,
+        scopes,
+        Expr::expr(Func::count_distinct(Expr::col((
+            outcome::Entity,
+            outcome::Column::TraineeId,
+        )))),
+    )
+    .await
 }
 
 /// Distinct trainees granted a startup subsidy or equipment in `year`, per their base's
@@ -253,7 +259,7 @@ async fn supported_entrepreneurs(
     let Some((first, last)) = year_days(year) else {
         return Ok(Vec::new());
     };
-    let rows = support_record::Entity::find()
+    let select = support_record::Entity::find()
         .join(
             JoinType::InnerJoin,
             support_record::Entity::belongs_to(trainee::Entity)
@@ -266,22 +272,17 @@ async fn supported_entrepreneurs(
         .filter(
             support_record::Column::Kind
                 .is_in([SupportKind::StartupSubsidy, SupportKind::Equipment]),
-        )
-        .filter(in_any_region(base::Column::RegionCode, scopes))
-        .select_only()
-        .column(base::Column::RegionCode)
-        .column_as(
-            Expr::expr(Func::count_distinct(Expr::col((
-                support_record::Entity,
-                support_record::Column::TraineeId,
-            )))),
-            "count",
-        )
-        .group_by(base::Column::RegionCode)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(to_counts(rows))
+        );
+    per_base_region(
+        db,
+        select,
+        scopes,
+        Expr::expr(Func::count_distinct(Expr::col((
+            support_record::Entity,
+            support_record::Column::TraineeId,
+        )))),
+    )
+    .await
 }
 
 /// Star profiles at stage STAR now that reached STAR by the year's end (China time), per
@@ -300,7 +301,7 @@ async fn stars(
         .and_where(star_stage_change::Column::Stage.eq(StarStage::Star))
         .and_where(star_stage_change::Column::ChangedAt.lt(end))
         .to_owned();
-    let rows = star_profile::Entity::find()
+    let select = star_profile::Entity::find()
         .join(
             JoinType::InnerJoin,
             star_profile::Entity::belongs_to(trainee::Entity)
@@ -310,16 +311,8 @@ async fn stars(
         )
         .join(JoinType::InnerJoin, trainee_base())
         .filter(star_profile::Column::Stage.eq(StarStage::Star))
-        .filter(star_profile::Column::Id.in_subquery(reached))
-        .filter(in_any_region(base::Column::RegionCode, scopes))
-        .select_only()
-        .column(base::Column::RegionCode)
-        .column_as(Expr::cust("COUNT(*)"), "count")
-        .group_by(base::Column::RegionCode)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(to_counts(rows))
+        .filter(star_profile::Column::Id.in_subquery(reached));
+    per_base_region(db, select, scopes, Expr::cust("COUNT(*)")).await
 }
 
 /// Products PUBLISHED now and first published by the year's end (China time), per their
@@ -332,7 +325,7 @@ async fn published_products(
     let Some(end) = china_new_year(year.saturating_add(1)) else {
         return Ok(Vec::new());
     };
-    let rows = product::Entity::find()
+    let select = product::Entity::find()
         .join(
             JoinType::InnerJoin,
             product::Entity::belongs_to(base::Entity)
@@ -341,16 +334,8 @@ async fn published_products(
                 .into(),
         )
         .filter(product::Column::Status.eq(ProductStatus::Published))
-        .filter(product::Column::PublishedAt.lt(end))
-        .filter(in_any_region(base::Column::RegionCode, scopes))
-        .select_only()
-        .column(base::Column::RegionCode)
-        .column_as(Expr::cust("COUNT(*)"), "count")
-        .group_by(base::Column::RegionCode)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(to_counts(rows))
+        .filter(product::Column::PublishedAt.lt(end));
+    per_base_region(db, select, scopes, Expr::cust("COUNT(*)")).await
 }
 
 /// Trainees registered by the year's end, per their base's region code and category.
