@@ -12,6 +12,7 @@
 # Settings (environment):
 #   BENCH_PG_URL        server to use           postgres://postgres@127.0.0.1:5432
 #   BENCH_DB            database, recreated     qihang_bench_load
+#   BENCH_PORT          port of the servers     18480
 #   BENCH_DURATION      seconds per measurement 10
 #   BENCH_WARMUP        seconds of warm-up      3
 #   BENCH_CONNECTIONS   connection counts       "1 16"
@@ -35,7 +36,7 @@ CONNECTIONS="${BENCH_CONNECTIONS:-1 16}"
 SERVERS="${BENCH_SERVERS:-qihang postgraphile5 postgraphile4}"
 PROFILE_QUERY="${BENCH_PROFILE_QUERY:-nested}"
 RESULTS="$HERE/results"
-PORT=18480
+PORT="${BENCH_PORT:-18480}"
 URL="http://127.0.0.1:$PORT/graphql"
 NODE="$HERE/node_modules/.bin/node"
 TICK_MS=$((1000 / $(getconf CLK_TCK)))
