@@ -90,11 +90,13 @@ wait_ready() {
 }
 
 QIHANG_BIN=""
+# Product images the seed uploads go to results/media, not into the caller's directory.
 start_qihang() { # <log file> [RUST_LOG]
   env DATABASE_URL="$DB_URL" QIHANG_LISTEN="127.0.0.1:$PORT" QIHANG_ENV=production \
     QIHANG_JWT_SECRET="$JWT_SECRET" QIHANG_DATA_KEY="$DATA_KEY" \
     QIHANG_ADMIN_LOGIN="$BENCH_LOGIN" QIHANG_ADMIN_PASSWORD="$BENCH_PASSWORD" \
-    QIHANG_ACCESS_TOKEN_TTL=86400 QIHANG_LOG_FORMAT=json RUST_LOG="${2:-info,sqlx=warn}" \
+    QIHANG_ACCESS_TOKEN_TTL=86400 QIHANG_MEDIA_DIR="$RESULTS/media" QIHANG_LOG_FORMAT=json \
+    RUST_LOG="${2:-info,sqlx=warn}" \
     "$QIHANG_BIN" >"$1" 2>&1 &
   SERVER_PID=$!
   wait_ready "$1"
