@@ -6,8 +6,10 @@
 #   bench/load/run.sh profile    # also record a perf profile of Qihang under load
 #
 # It installs what it needs (wrk and pgbench from Debian; PostGraphile v5 and a Node >= 22
-# from npm into bench/load/node_modules, PostGraphile v4 into bench/load/v4/node_modules), builds the release server, seeds a fresh database through
-# the API, and drives every query at 1 and 16 connections with wrk. See bench/README.md.
+# from npm into bench/load/node_modules, PostGraphile v4 into bench/load/v4/node_modules,
+# each with postgraphile-plugin-connection-filter), builds the release server, seeds a fresh
+# database through the API, and drives every query at 1 and 16 connections with wrk. See
+# bench/README.md.
 #
 # Settings (environment):
 #   BENCH_PG_URL        server to use           postgres://postgres@127.0.0.1:5432
@@ -102,9 +104,11 @@ start_qihang() { # <log file> [RUST_LOG]
   wait_ready "$1"
 }
 
+# Both PostGraphiles get the connection-filter plugin, for the product search (`filter`).
 start_postgraphile5() {
   GRAPHILE_ENV=production "$NODE" "$HERE/node_modules/postgraphile/dist/cli-run.js" \
-    -P postgraphile/presets/amber -c "$DB_URL" -s public -n 127.0.0.1 -p "$PORT" >"$1" 2>&1 &
+    -P postgraphile/presets/amber,postgraphile-plugin-connection-filter:PostGraphileConnectionFilterPreset \
+    -c "$DB_URL" -s public -n 127.0.0.1 -p "$PORT" >"$1" 2>&1 &
   SERVER_PID=$!
   wait_ready "$1"
 }
@@ -112,7 +116,8 @@ start_postgraphile5() {
 # v4 runs in v4/, where it finds its smart tags (postgraphile.tags.json5).
 start_postgraphile4() {
   (cd "$HERE/v4" && exec env NODE_ENV=production "$NODE" node_modules/postgraphile/cli.js \
-    -c "$DB_URL" -s public -n 127.0.0.1 -p "$PORT" --disable-query-log) >"$1" 2>&1 &
+    -c "$DB_URL" -s public -n 127.0.0.1 -p "$PORT" --disable-query-log \
+    --append-plugins postgraphile-plugin-connection-filter) >"$1" 2>&1 &
   SERVER_PID=$!
   wait_ready "$1"
 }
