@@ -207,7 +207,9 @@ capture_floor() {
   tail -n +"$((lines + 1))" "$logfile" | "$NODE" -e '
     const lines = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean);
     const sql = lines.map((l) => { try { return JSON.parse(l); } catch { return {}; } })
-      .filter((e) => e.target === "qihang::sql").map((e) => e.statement + ";\n");
+      .filter((e) => e.target === "qihang::sql")
+      // A VALUES list of inlined ids would be text; the server binds them as uuid.
+      .map((e) => e.statement.replace(/\('([0-9a-f-]{36})'\)/g, "('$1'::uuid)") + ";\n");
     process.stdout.write(sql.join(""));
   ' >"$RESULTS/floor.sql"
   echo "captured $(grep -c ';$' "$RESULTS/floor.sql") statements for the nested query" >&2

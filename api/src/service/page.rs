@@ -65,6 +65,15 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The same page with every row turned into `f(row)`.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            has_previous: self.has_previous,
+            has_next: self.has_next,
+        }
+    }
+
     /// A page with no rows (e.g. for a parent without children).
     pub fn empty(args: &PageArgs) -> Self {
         Page {

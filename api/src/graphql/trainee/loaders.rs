@@ -2,6 +2,7 @@
 //! apply its scope in SQL.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use entity::{service_record, trainee};
@@ -21,13 +22,14 @@ pub struct TraineeLoader {
 }
 
 impl Loader<Uuid> for TraineeLoader {
-    type Value = trainee::Model;
+    type Value = Arc<trainee::Model>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        service::trainee::by_ids(&self.db, &self.actor, keys)
+        let rows = service::trainee::by_ids(&self.db, &self.actor, keys)
             .await
-            .map_err(loader_error)
+            .map_err(loader_error)?;
+        Ok(rows.into_iter().map(|(id, row)| (id, Arc::new(row))).collect())
     }
 }
 
@@ -62,7 +64,7 @@ pub struct BaseTraineesLoader {
 }
 
 impl Loader<BaseTraineesKey> for BaseTraineesLoader {
-    type Value = Page<trainee::Model>;
+    type Value = Page<Arc<trainee::Model>>;
     type Error = async_graphql::Error;
 
     async fn load(
@@ -90,6 +92,7 @@ impl Loader<BaseTraineesKey> for BaseTraineesLoader {
             .await
             .map_err(loader_error)?;
             for (base_id, page) in by_base {
+                let page = page.map(Arc::new);
                 let key = BaseTraineesKey {
                     base_id,
                     args: args.clone(),

@@ -58,7 +58,7 @@ impl TraineeQuery {
             Box::pin(async move { service::trainee::count(&db, &actor, &filter).await.gql() })
         });
         let sort = order.sort();
-        Ok(connection(page, |t| sort.cursor(t), Trainee, total))
+        Ok(connection(page, |t| sort.cursor(t), Trainee::from, total))
     }
 
     /// The audit log of reveals of full identity numbers, oldest first. ADMIN only: reveals

@@ -3,6 +3,8 @@
 //! Over 400 lines for a reason: the layout keeps every output type of a domain in its
 //! `types.rs` (seven enums, four objects, four payloads), each with its descriptions.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject};
 use entity::{identity_reveal, service_record, trainee};
 
@@ -128,8 +130,15 @@ pub enum ServiceKind {
     EmploymentService,
 }
 
-/// The stored row, exposed through the `#[Object]` impl below.
-pub struct Trainee(pub trainee::Model);
+/// The stored row, exposed through the `#[Object]` impl below. Shared, so a loader's batch
+/// hands its rows to every field that asked without copying them.
+pub struct Trainee(pub Arc<trainee::Model>);
+
+impl From<trainee::Model> for Trainee {
+    fn from(row: trainee::Model) -> Self {
+        Trainee(Arc::new(row))
+    }
+}
 
 /// `FORBIDDEN` for a caller who sees the trainee but not its personal fields (an INSTRUCTOR).
 fn personal_fields(ctx: &Context<'_>) -> async_graphql::Result<()> {
@@ -458,7 +467,7 @@ pub struct TraineePayload {
     pub user_errors: Vec<UserError>,
 }
 
-object_payload!(TraineePayload, trainee: trainee::Model => Trainee);
+object_payload!(TraineePayload, trainee: trainee::Model => Trainee::from);
 
 /// Result of `revealTraineeIdentity`.
 #[derive(SimpleObject, Default)]
