@@ -209,7 +209,7 @@ capture_floor() {
     const sql = lines.map((l) => { try { return JSON.parse(l); } catch { return {}; } })
       .filter((e) => e.target === "qihang::sql")
       // A VALUES list of inlined ids would be text; the server binds them as uuid.
-      .map((e) => e.statement.replace(/\('([0-9a-f-]{36})'\)/g, "('$1'::uuid)") + ";\n");
+      .map((e) => e.statement.replace(/\(\x27([0-9a-f-]{36})\x27\)/g, "(\x27$1\x27::uuid)") + ";\n");
     process.stdout.write(sql.join(""));
   ' >"$RESULTS/floor.sql"
   echo "captured $(grep -c ';$' "$RESULTS/floor.sql") statements for the nested query" >&2
