@@ -359,6 +359,30 @@ async fn control_characters_in_variables_are_bad_user_input_and_change_nothing()
 }
 
 #[tokio::test]
+async fn a_repeated_query_is_checked_against_each_requests_variables() {
+    let app = TestApp::new().await;
+    let query = "query($f: BaseFilter) { bases(filter: $f) { totalCount } }";
+
+    let clean = app
+        .gql(query, json!({ "f": { "search": "四平" } }), None)
+        .await;
+    let hostile = app
+        .gql(query, json!({ "f": { "search": "四平\u{7}" } }), None)
+        .await;
+    let clean_again = app
+        .gql(query, json!({ "f": { "search": "四平" } }), None)
+        .await;
+
+    assert_eq!(clean["data"]["bases"]["totalCount"], 0, "{clean}");
+    assert_eq!(error_code(&hostile), "BAD_USER_INPUT", "{hostile}");
+    assert_eq!(
+        hostile["errors"][0]["extensions"]["field"],
+        json!(["variables", "f", "search"])
+    );
+    assert_eq!(clean_again, clean);
+}
+
+#[tokio::test]
 async fn tabs_and_line_breaks_are_allowed() {
     let app = TestApp::new().await;
 

@@ -29,7 +29,10 @@ impl Loader<Uuid> for TraineeLoader {
         let rows = service::trainee::by_ids(&self.db, &self.actor, keys)
             .await
             .map_err(loader_error)?;
-        Ok(rows.into_iter().map(|(id, row)| (id, Arc::new(row))).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, row)| (id, Arc::new(row)))
+            .collect())
     }
 }
 
