@@ -26,6 +26,22 @@ use uuid::Uuid;
 pub use cursor::{BY_ID, Cursor, Key};
 pub use per_parent::{count_per_parent, fetch_per_parent, per_parent_statement};
 
+/// A row a list can be paged by: an entity's model, or a narrower read of the same table that
+/// carries the sort and parent columns.
+pub trait Row<E: EntityTrait>: FromQueryResult + Send + Sync {
+    /// The value of `column` (the columns a sort or a parent page names).
+    fn column_value(&self, column: E::Column) -> Value;
+}
+
+impl<M> Row<M::Entity> for M
+where
+    M: ModelTrait + FromQueryResult + Send + Sync,
+{
+    fn column_value(&self, column: <M::Entity as EntityTrait>::Column) -> Value {
+        self.get(column)
+    }
+}
+
 use crate::error::AppError;
 
 /// Which page to fetch: `limit` rows after (or before) a cursor.
@@ -153,17 +169,16 @@ impl<E: EntityTrait> Order<E> {
     }
 
     /// The cursor of a row in this order.
-    pub fn cursor(&self, model: &E::Model) -> Cursor
-    where
-        E::Model: ModelTrait<Entity = E>,
-    {
-        let id = match model.get(self.id) {
+    pub fn cursor(&self, row: &impl Row<E>) -> Cursor {
+        let id = match row.column_value(self.id) {
             Value::Uuid(Some(id)) => id,
             _ => Uuid::nil(),
         };
         Cursor {
             sort: self.name.to_owned(),
-            key: self.key.map(|k| Key::of(model.get(k)).unwrap_or(Key::Null)),
+            key: self
+                .key
+                .map(|k| Key::of(row.column_value(k)).unwrap_or(Key::Null)),
             id,
         }
     }
@@ -278,19 +293,19 @@ pub fn statement<E: EntityTrait>(
 
 /// Fetches one page of `select` (already filtered and scoped) in `order`. One extra row is
 /// read to learn whether there is more in the direction of travel.
-pub async fn fetch<E, C>(
+pub async fn fetch<E, R, C>(
     db: &C,
     select: Select<E>,
     order: &Order<E>,
     args: &PageArgs,
-) -> Result<Page<E::Model>, AppError>
+) -> Result<Page<R>, AppError>
 where
     E: EntityTrait,
-    E::Model: FromQueryResult + ModelTrait<Entity = E>,
+    R: Row<E>,
     C: ConnectionTrait,
 {
     let statement = statement(db.get_database_backend(), select, order, args)?;
-    let rows = E::Model::find_by_statement(statement).all(db).await?;
+    let rows = R::find_by_statement(statement).all(db).await?;
     Ok(Page::from_scan(rows, args))
 }
 

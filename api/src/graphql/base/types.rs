@@ -174,7 +174,12 @@ impl IncubationBase {
             })
         });
         let sort = order.sort();
-        Ok(connection(page, |t| sort.cursor(t), Trainee, total))
+        Ok(connection(
+            page,
+            |t| sort.cursor(t.as_ref()),
+            Trainee,
+            total,
+        ))
     }
 
     /// The base's courses you may see, oldest first: OPEN ones for everyone, all of them for

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
-use entity::{service_record, trainee};
+use entity::service_record;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -13,7 +13,7 @@ use crate::auth::Actor;
 use crate::graphql::common::loaders::loader_error;
 use crate::service;
 use crate::service::page::{Page, PageArgs};
-use crate::service::trainee::{TraineeFilter, TraineeOrder};
+use crate::service::trainee::{TraineeFilter, TraineeOrder, TraineeRow};
 
 /// Trainees by id, among those the caller may see.
 pub struct TraineeLoader {
@@ -22,7 +22,7 @@ pub struct TraineeLoader {
 }
 
 impl Loader<Uuid> for TraineeLoader {
-    type Value = Arc<trainee::Model>;
+    type Value = Arc<TraineeRow>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
@@ -67,7 +67,7 @@ pub struct BaseTraineesLoader {
 }
 
 impl Loader<BaseTraineesKey> for BaseTraineesLoader {
-    type Value = Page<Arc<trainee::Model>>;
+    type Value = Page<Arc<TraineeRow>>;
     type Error = async_graphql::Error;
 
     async fn load(

@@ -26,7 +26,7 @@ use crate::graphql::report::types::{Outcome, SupportRecord};
 use crate::graphql::star::types::{Award, StarProfile, awards_of};
 use crate::service;
 use crate::service::page::Page;
-use crate::service::trainee::Revealed;
+use crate::service::trainee::{Revealed, TraineeRow};
 
 /// Disability category, from the 19th character of the certificate number.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -132,11 +132,17 @@ pub enum ServiceKind {
 
 /// The stored row, exposed through the `#[Object]` impl below. Shared, so a loader's batch
 /// hands its rows to every field that asked without copying them.
-pub struct Trainee(pub Arc<trainee::Model>);
+pub struct Trainee(pub Arc<TraineeRow>);
+
+impl From<TraineeRow> for Trainee {
+    fn from(row: TraineeRow) -> Self {
+        Trainee(Arc::new(row))
+    }
+}
 
 impl From<trainee::Model> for Trainee {
     fn from(row: trainee::Model) -> Self {
-        Trainee(Arc::new(row))
+        Trainee::from(TraineeRow::from(row))
     }
 }
 

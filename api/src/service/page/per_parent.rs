@@ -16,12 +16,12 @@ use sea_orm::sea_query::{
     Alias, Asterisk, Expr, ExprTrait, JoinType, Query, SelectStatement, UnionType,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, ModelTrait,
-    QueryFilter, QuerySelect, QueryTrait, Select, Statement, Value,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    QueryTrait, Select, Statement, Value,
 };
 use uuid::Uuid;
 
-use super::{Order, Page, PageArgs};
+use super::{Order, Page, PageArgs, Row};
 use crate::error::AppError;
 
 /// Parents per statement: SQLite allows 500 terms in a compound SELECT. A request level asks
@@ -97,20 +97,20 @@ where
 
 /// One page per parent of `select` (already filtered and scoped), keyed by the `parent`
 /// column, in one statement for all parents. Parents without rows get an empty page.
-pub async fn fetch_per_parent<E, C>(
+pub async fn fetch_per_parent<E, R, C>(
     db: &C,
     select: Select<E>,
     parent: E::Column,
     parents: &[Uuid],
     order: &Order<E>,
     args: &PageArgs,
-) -> Result<HashMap<Uuid, Page<E::Model>>, AppError>
+) -> Result<HashMap<Uuid, Page<R>>, AppError>
 where
     E: EntityTrait,
-    E::Model: FromQueryResult + ModelTrait<Entity = E>,
+    R: Row<E>,
     C: ConnectionTrait,
 {
-    let mut rows_of: HashMap<Uuid, Vec<E::Model>> = HashMap::new();
+    let mut rows_of: HashMap<Uuid, Vec<R>> = HashMap::new();
     for chunk in parents.chunks(MAX_PARENTS) {
         let statement = per_parent_statement(
             db.get_database_backend(),
@@ -120,8 +120,8 @@ where
             order,
             args,
         )?;
-        for row in E::Model::find_by_statement(statement).all(db).await? {
-            if let Value::Uuid(Some(id)) = row.get(parent) {
+        for row in R::find_by_statement(statement).all(db).await? {
+            if let Value::Uuid(Some(id)) = row.column_value(parent) {
                 rows_of.entry(id).or_default().push(row);
             }
         }

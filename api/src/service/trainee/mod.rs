@@ -14,6 +14,7 @@ pub mod import;
 mod query;
 mod registration;
 mod reveal;
+mod row;
 mod sealed;
 
 pub use change::{TraineeChanges, transfer, update};
@@ -23,6 +24,7 @@ pub use query::{
 };
 pub use registration::{Registration, ValidRegistration, check, register};
 pub use reveal::{Revealed, count_reveals, reveal, reveals};
+pub use row::TraineeRow;
 pub use sealed::{SealingUpgrade, phone, upgrade_sealing};
 
 use registration::{governed_base, is_unique_violation, new_rows};

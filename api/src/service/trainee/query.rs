@@ -8,9 +8,13 @@ use entity::{
     DisabilityCategory, Residence, TraineeStatus, TrainingCategory, trainee, trainee_interest,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Select};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PartialModelTrait, QueryFilter,
+    QuerySelect, Select,
+};
 use uuid::Uuid;
 
+use super::TraineeRow;
 use crate::auth::{Actor, RegionScope};
 use crate::error::AppError;
 use crate::service::lists;
@@ -137,6 +141,11 @@ impl TraineeOrder {
     }
 }
 
+/// [`select`] reading only the columns of a [`TraineeRow`].
+fn rows(actor: &Actor, filter: &TraineeFilter) -> Select<trainee::Entity> {
+    TraineeRow::select_cols(select(actor, filter).select_only())
+}
+
 /// One page of the trainees the caller may see.
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -144,9 +153,9 @@ pub async fn list(
     filter: &TraineeFilter,
     order: TraineeOrder,
     args: &PageArgs,
-) -> ServiceResult<Page<trainee::Model>> {
+) -> ServiceResult<Page<TraineeRow>> {
     validate::search_term(filter.search.as_deref())?;
-    Ok(page::fetch(db, select(actor, filter), &order.sort(), args).await?)
+    Ok(page::fetch(db, rows(actor, filter), &order.sort(), args).await?)
 }
 
 /// How many trainees the caller may see match the filter.
@@ -176,10 +185,11 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     actor: &Actor,
     ids: &[Uuid],
-) -> Result<HashMap<Uuid, trainee::Model>, DbErr> {
+) -> Result<HashMap<Uuid, TraineeRow>, DbErr> {
     Ok(trainee::Entity::find()
         .filter(trainee::Column::Id.is_in(ids.iter().copied()))
         .filter(visible(actor))
+        .into_partial_model::<TraineeRow>()
         .all(db)
         .await?
         .into_iter()
@@ -196,10 +206,10 @@ pub async fn first_per_base(
     filter: &TraineeFilter,
     order: TraineeOrder,
     args: &PageArgs,
-) -> Result<HashMap<Uuid, Page<trainee::Model>>, AppError> {
+) -> Result<HashMap<Uuid, Page<TraineeRow>>, AppError> {
     page::fetch_per_parent(
         db,
-        select(actor, filter),
+        rows(actor, filter),
         trainee::Column::BaseId,
         base_ids,
         &order.sort(),

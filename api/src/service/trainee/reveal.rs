@@ -54,12 +54,13 @@ pub async fn reveal(
             };
             // A value that does not decrypt for this row is INTERNAL (logged with the row, see
             // `open`); the transaction rolls back, so no audit record claims a reveal.
+            let sealing = (found.id, found.crypto_version);
             let revealed = Revealed {
-                id_number: open(cipher, Sealed::IdNumber, &found, &found.id_number_enc)?,
+                id_number: open(cipher, Sealed::IdNumber, sealing, &found.id_number_enc)?,
                 certificate_number: open(
                     cipher,
                     Sealed::Certificate,
-                    &found,
+                    sealing,
                     &found.certificate_enc,
                 )?,
             };

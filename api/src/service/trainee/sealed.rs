@@ -15,6 +15,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::TraineeRow;
 use crate::auth::Actor;
 use crate::crypto::{CryptoError, FieldCipher};
 use crate::error::AppError;
@@ -76,28 +77,29 @@ pub(super) fn seal(
         .map_err(AppError::internal)
 }
 
-/// Decrypts column `field` of `row`. A value that does not decrypt for this row (tampered,
-/// copied from another row or column, another key) or a row not yet upgraded is an internal
-/// error: the caller sees `INTERNAL`, the log names the row and column, never the value.
+/// Decrypts column `field` of the row `id` sealed the `crypto_version` way. A value that does
+/// not decrypt for this row (tampered, copied from another row or column, another key) or a
+/// row not yet upgraded is an internal error: the caller sees `INTERNAL`, the log names the row
+/// and column, never the value.
 pub(super) fn open(
     cipher: &FieldCipher,
     field: Sealed,
-    row: &trainee::Model,
+    (id, crypto_version): (Uuid, i32),
     stored: &str,
 ) -> Result<String, AppError> {
-    if row.crypto_version != CURRENT {
+    if crypto_version != CURRENT {
         tracing::error!(
-            trainee_id = %row.id,
-            crypto_version = row.crypto_version,
+            trainee_id = %id,
+            crypto_version,
             "trainee row awaits the encryption upgrade (restart the server to run it)"
         );
         return Err(AppError::internal(CryptoError::Decrypt));
     }
     cipher
-        .decrypt(stored, &field.bound_to(row.id))
+        .decrypt(stored, &field.bound_to(id))
         .map_err(|err| {
             tracing::error!(
-                trainee_id = %row.id,
+                trainee_id = %id,
                 column = field.column(),
                 "stored value does not decrypt for its row: tampered, copied from another row or encrypted under another key"
             );
@@ -111,7 +113,7 @@ pub(super) fn open(
 pub fn phone(
     cipher: &FieldCipher,
     actor: &Actor,
-    row: &trainee::Model,
+    row: &TraineeRow,
 ) -> Result<Option<String>, AppError> {
     let Actor::User(user) = actor else {
         return Ok(None);
@@ -123,7 +125,9 @@ pub fn phone(
         Role::Instructor | Role::Partner => false,
     };
     match &row.phone_enc {
-        Some(stored) if allowed => open(cipher, Sealed::Phone, row, stored).map(Some),
+        Some(stored) if allowed => {
+            open(cipher, Sealed::Phone, (row.id, row.crypto_version), stored).map(Some)
+        }
         _ => Ok(None),
     }
 }
