@@ -469,7 +469,8 @@ async fn a_nullable_sort_key_keeps_its_nulls_last_both_ways() {
         let mut after = None;
         loop {
             let args = PageArgs::Forward { limit: 7, after };
-            let page = page::fetch(db, all(), &order, &args).await.unwrap();
+            let page: page::Page<entity::trainee::Model> =
+                page::fetch(db, all(), &order, &args).await.unwrap();
             forward.extend(page.items.iter().map(|t| (t.phone_enc.clone(), t.id)));
             after = page.items.last().map(|t| order.cursor(t));
             if !page.has_next {
@@ -480,7 +481,8 @@ async fn a_nullable_sort_key_keeps_its_nulls_last_both_ways() {
         let mut before = None;
         loop {
             let args = PageArgs::Backward { limit: 7, before };
-            let page = page::fetch(db, all(), &order, &args).await.unwrap();
+            let page: page::Page<entity::trainee::Model> =
+                page::fetch(db, all(), &order, &args).await.unwrap();
             let mut rows: Vec<_> = page
                 .items
                 .iter()
