@@ -227,3 +227,43 @@ pub async fn count_per_base(
 ) -> Result<HashMap<Uuid, u64>, DbErr> {
     page::count_per_parent(db, select(actor, filter), trainee::Column::BaseId, base_ids).await
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::DbBackend;
+
+    use super::*;
+
+    #[test]
+    fn lists_leave_the_identity_ciphertexts_in_the_database() {
+        let args = PageArgs::Forward {
+            limit: 20,
+            after: None,
+        };
+        let order = TraineeOrder::default().sort();
+        for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
+            let list = page::statement(
+                backend,
+                rows(&Actor::Anonymous, &TraineeFilter::default()),
+                &order,
+                &args,
+            )
+            .expect("a first page needs no cursor");
+            let per_base = page::per_parent_statement(
+                backend,
+                rows(&Actor::Anonymous, &TraineeFilter::default()),
+                trainee::Column::BaseId,
+                &[Uuid::nil()],
+                &order,
+                &args,
+            )
+            .expect("a first page needs no cursor");
+            for sql in [list.to_string(), per_base.to_string()] {
+                assert!(sql.contains("\"phone_enc\""), "{sql}");
+                for column in ["id_number_enc", "id_number_index", "certificate_enc"] {
+                    assert!(!sql.contains(column), "{column} in {sql}");
+                }
+            }
+        }
+    }
+}
