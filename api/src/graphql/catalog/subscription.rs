@@ -18,7 +18,8 @@ pub struct CatalogSubscription;
 impl CatalogSubscription {
     /// Fired when an inquiry you may read is created or answered: a PARTNER's own
     /// inquiries, those on the products of a BASE_MANAGER's bases or of a producing TRAINEE,
-    /// those in an ADMIN's region.
+    /// those in an ADMIN's region. Each event shows the inquiry as it stands when delivered,
+    /// so a creation answered at once may arrive already ACCEPTED or DECLINED.
     async fn inquiry_updated(
         &self,
         ctx: &Context<'_>,
