@@ -575,3 +575,86 @@ async fn training_person_times_count_completions_by_year_and_region() {
     assert_eq!(count(Some("210000"), year).await, 0);
     assert_eq!(count(Some("220300"), year - 1).await, 0);
 }
+
+/// Enrolments and trainees that lists read by position (`service::columns`) come out as the
+/// entities read by sea-orm do, NULL and set columns alike.
+#[tokio::test]
+async fn rows_read_by_position_match_the_entities() {
+    use entity::{enrollment, trainee};
+    use qihang::auth::{Actor, UserActor};
+    use qihang::service::page::PageArgs;
+    use qihang::service::trainee::TraineeRow;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+    let n = net().await;
+    let course_id = n
+        .open_course(&n.manager_a, course(&n.base_a, "网店运营", "ONLINE", &[]))
+        .await;
+    let mut enrollment_ids = Vec::new();
+    let mut trainee_ids = Vec::new();
+    for name in ["王芳", "李娜", "张伟"] {
+        let trainee = n
+            .trainee(&n.manager_a, &n.base_a, name, "HEARING", &[])
+            .await;
+        enrollment_ids.push(enrolled(&n, &n.manager_a, &course_id, &trainee).await);
+        trainee_ids.push(trainee.parse::<uuid::Uuid>().unwrap());
+    }
+    let done = complete(&n, &n.manager_a, &enrollment_ids[0], Some(88)).await;
+    assert_eq!(done["userErrors"], json!([]), "{done}");
+    let dropped = n
+        .app
+        .data(
+            DROP,
+            json!({ "i": { "enrollmentId": enrollment_ids[1], "reason": "身体原因" } }),
+            Some(&n.manager_a),
+        )
+        .await;
+    assert_eq!(
+        dropped["dropEnrollment"]["userErrors"],
+        json!([]),
+        "{dropped}"
+    );
+
+    let admin = Actor::User(UserActor {
+        user_id: uuid::Uuid::now_v7(),
+        role: entity::Role::Admin,
+        region_code: Some("220000".to_owned()),
+        base_ids: Vec::new(),
+        trainee_id: None,
+        partner_id: None,
+        session_id: None,
+    });
+    let db = &n.app.app.state.db;
+    let course_id: uuid::Uuid = course_id.parse().unwrap();
+    let args = PageArgs::Forward {
+        limit: 10,
+        after: None,
+    };
+    let pages = qihang::service::course::enrollments_per_course(db, &admin, &[course_id], &args)
+        .await
+        .unwrap();
+    let stored = enrollment::Entity::find()
+        .filter(enrollment::Column::CourseId.eq(course_id))
+        .order_by_asc(enrollment::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 3);
+    assert!(stored[0].completed_at.is_some() && stored[0].score == Some(88));
+    assert!(stored[1].drop_reason.is_some() && stored[1].completed_at.is_none());
+    assert_eq!(pages[&course_id].items, stored);
+
+    let rows = qihang::service::trainee::by_ids(db, &admin, &trainee_ids)
+        .await
+        .unwrap();
+    let stored = trainee::Entity::find()
+        .filter(trainee::Column::Id.is_in(trainee_ids.clone()))
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 3);
+    assert!(stored[0].phone_enc.is_some() && stored[0].education.is_none());
+    for model in stored {
+        assert_eq!(rows[&model.id], TraineeRow::from(model));
+    }
+}

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod base;
 pub mod catalog;
+pub mod columns;
 pub mod course;
 pub mod error;
 pub mod labels;

@@ -8,10 +8,7 @@ use entity::{
     DisabilityCategory, Residence, TraineeStatus, TrainingCategory, trainee, trainee_interest,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PartialModelTrait, QueryFilter,
-    QuerySelect, Select,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Select};
 use uuid::Uuid;
 
 use super::TraineeRow;
@@ -143,7 +140,7 @@ impl TraineeOrder {
 
 /// [`select`] reading only the columns of a [`TraineeRow`].
 fn rows(actor: &Actor, filter: &TraineeFilter) -> Select<trainee::Entity> {
-    TraineeRow::select_cols(select(actor, filter).select_only())
+    TraineeRow::select(select(actor, filter))
 }
 
 /// One page of the trainees the caller may see.
@@ -186,10 +183,11 @@ pub async fn by_ids(
     actor: &Actor,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, TraineeRow>, DbErr> {
-    Ok(trainee::Entity::find()
+    let select = trainee::Entity::find()
         .filter(trainee::Column::Id.is_in(ids.iter().copied()))
-        .filter(visible(actor))
-        .into_partial_model::<TraineeRow>()
+        .filter(visible(actor));
+    Ok(TraineeRow::select(select)
+        .into_model::<TraineeRow>()
         .all(db)
         .await?
         .into_iter()

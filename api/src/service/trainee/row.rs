@@ -4,18 +4,19 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
     DisabilityCategory, EducationLevel, EmploymentStatus, Gender, Residence, TraineeStatus, trainee,
 };
-use sea_orm::{DerivePartialModel, Value};
+use sea_orm::{DbErr, FromQueryResult, QueryResult, Value};
 use uuid::Uuid;
 
+use crate::service::columns::Columns;
 use crate::service::page::Row;
 
 /// A trainee without the columns only a reveal or a change needs: the identity and certificate
 /// ciphertexts, the blind index and the bookkeeping timestamps. Lists and loaders read this,
 /// so those ciphertexts never leave the database for a read that cannot show them, and a page
 /// of trainees decodes five columns fewer per row. The phone ciphertext stays: `phone` shows
-/// it to those who may contact the trainee.
-#[derive(Clone, Debug, PartialEq, Eq, DerivePartialModel)]
-#[sea_orm(entity = "trainee::Entity")]
+/// it to those who may contact the trainee. Read by position: select [`TraineeRow::COLUMNS`]
+/// with [`TraineeRow::select`].
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TraineeRow {
     pub id: Uuid,
     pub base_id: Uuid,
@@ -35,6 +36,64 @@ pub struct TraineeRow {
     pub status: TraineeStatus,
     pub registered_at: DateTime<Utc>,
     pub version: i32,
+}
+
+impl TraineeRow {
+    /// The columns a row reads, in the order [`FromQueryResult`] reads them.
+    pub const COLUMNS: [trainee::Column; 18] = {
+        use trainee::Column::*;
+        [
+            Id,
+            BaseId,
+            Name,
+            Gender,
+            BirthDate,
+            IdNumberMasked,
+            CertificateMasked,
+            DisabilityCategory,
+            DisabilityLevel,
+            PhoneEnc,
+            CryptoVersion,
+            RegionCode,
+            Residence,
+            Education,
+            EmploymentStatus,
+            Status,
+            RegisteredAt,
+            Version,
+        ]
+    };
+
+    /// `select` reading exactly [`TraineeRow::COLUMNS`].
+    pub fn select<S: sea_orm::QuerySelect>(select: S) -> S {
+        Columns::select(select, &Self::COLUMNS)
+    }
+}
+
+impl FromQueryResult for TraineeRow {
+    fn from_query_result(row: &QueryResult, prefix: &str) -> Result<Self, DbErr> {
+        let mut columns = Columns::of(row, prefix)?;
+        Ok(TraineeRow {
+            id: columns.get()?,
+            base_id: columns.get()?,
+            name: columns.get()?,
+            gender: columns.get()?,
+            birth_date: columns.get()?,
+            id_number_masked: columns.get()?,
+            certificate_masked: columns.get()?,
+            disability_category: columns.get()?,
+            disability_level: columns.get()?,
+            phone_enc: columns.get_nullable()?,
+            crypto_version: columns.get()?,
+            region_code: columns.get()?,
+            residence: columns.get()?,
+            education: columns.get_nullable()?,
+            employment_status: columns.get()?,
+            status: columns.get()?,
+            registered_at: columns.get()?,
+            version: columns.get()?,
+        })
+    }
 }
 
 impl From<trainee::Model> for TraineeRow {
