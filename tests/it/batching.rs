@@ -108,7 +108,7 @@ async fn loaders_fetch_without_waiting_for_the_delay() {
     let measured = app.reopened(&["--dataloader-delay-us", "5000000"]).await;
     // As a running server would have it: the caller's account state already cached.
     measured.data("{ me { id } }", json!({}), Some(&root)).await;
-    let query = "query($id: ID!) { trainee(id: $id) { name base { name region { name } } } }";
+    let query = "query($id: ID!) { trainee(id: $id) { name services { kind } } }";
 
     let started = Instant::now();
     let before = measured.statements();
@@ -122,8 +122,48 @@ async fn loaders_fetch_without_waiting_for_the_delay() {
         "took {:?}",
         started.elapsed()
     );
-    assert_eq!(data["trainee"]["base"]["region"]["name"], "铁西区");
-    assert_eq!(statements, 2, "the trainee, then its base");
+    assert_eq!(
+        data["trainee"]["services"],
+        json!([{ "kind": "NEED_REGISTRATION" }])
+    );
+    assert_eq!(statements, 2, "the trainee, then its services");
+}
+
+#[tokio::test]
+async fn a_trainee_by_id_is_read_with_its_base_in_one_statement() {
+    let app = TestApp::new().await;
+    let root = app.root_token().await;
+    let (_, ids) = trainees(&app, &root, 3).await;
+    let other = app.base_in(&root, "铁东基地", "220303").await;
+    let outsider = app.admin_of("210000").await;
+    let measured = app.reopened(&[]).await;
+    measured.data("{ me { id } }", json!({}), Some(&root)).await;
+    measured.data("{ me { id } }", json!({}), Some(&outsider)).await;
+    let query = format!(
+        r#"{{ a: trainee(id: "{}") {{ name base {{ id name region {{ name }} }} }}
+              b: trainee(id: "{}") {{ ... on Trainee {{ base {{ id }} }} }}
+              c: trainee(id: "{}") {{ name }}
+              other: base(id: "{other}") {{ name }} }}"#,
+        ids[0], ids[1], ids[2]
+    );
+
+    let before = measured.statements();
+    let data = measured.data(&query, json!({}), Some(&root)).await;
+    let statements = measured.statements() - before;
+    let hidden = measured.data(&query, json!({}), Some(&outsider)).await;
+
+    assert_eq!(data["a"]["name"], "学员0");
+    assert_eq!(data["a"]["base"]["region"]["name"], "铁西区");
+    assert_eq!(data["b"]["base"]["id"], data["a"]["base"]["id"].clone());
+    assert_eq!(data["c"]["name"], "学员2");
+    assert_eq!(data["other"]["name"], "铁东基地");
+    // a and b joined to their base, c alone, the other base by the base loader; the base
+    // loader reads nothing for the bases the join brought.
+    assert_eq!(statements, 3, "ran {statements} statements");
+    // Out of scope, the join finds nothing: no trainee, and so no base.
+    assert_eq!(hidden["a"], json!(null));
+    assert_eq!(hidden["b"], json!(null));
+    assert_eq!(hidden["other"]["name"], "铁东基地");
 }
 
 #[tokio::test]

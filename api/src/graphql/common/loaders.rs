@@ -30,6 +30,7 @@ use crate::graphql::report::loaders::{
 use crate::graphql::star::loaders::StarLoaders;
 use crate::graphql::trainee::loaders::{
     BaseTraineeCountLoader, BaseTraineesLoader, TraineeLoader, TraineeServicesLoader,
+    TraineeWithBaseLoader,
 };
 use crate::service::lists::{self, ListTable};
 
@@ -40,6 +41,8 @@ pub struct Loaders {
     pub bases: DataLoader<BaseLoader>,
     pub users: DataLoader<UserLoader>,
     pub trainees: DataLoader<TraineeLoader>,
+    /// Trainees with their bases, for a `trainee(id:)` that asks for its base.
+    pub trainees_with_base: DataLoader<TraineeWithBaseLoader>,
     pub trainee_services: DataLoader<TraineeServicesLoader>,
     pub base_trainees: DataLoader<BaseTraineesLoader>,
     pub base_trainee_counts: DataLoader<BaseTraineeCountLoader>,
@@ -73,10 +76,17 @@ impl Loaders {
         Loaders {
             user_bases: loader(UserBasesLoader(db.clone()), batching),
             base_managers: loader(BaseManagersLoader(db.clone()), batching),
-            bases: loader(BaseLoader(db.clone()), batching),
+            bases: loader(BaseLoader::new(db.clone()), batching),
             users: loader(UserLoader(db.clone()), batching),
             trainees: loader(
                 TraineeLoader {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                batching,
+            ),
+            trainees_with_base: loader(
+                TraineeWithBaseLoader {
                     db: db.clone(),
                     actor: actor.clone(),
                 },

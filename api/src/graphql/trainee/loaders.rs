@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
-use entity::service_record;
+use entity::{base, service_record};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -32,6 +32,27 @@ impl Loader<Uuid> for TraineeLoader {
         Ok(rows
             .into_iter()
             .map(|(id, row)| (id, Arc::new(row)))
+            .collect())
+    }
+}
+
+/// Trainees by id among those the caller may see, each with its base, in one statement.
+pub struct TraineeWithBaseLoader {
+    pub db: DatabaseConnection,
+    pub actor: Actor,
+}
+
+impl Loader<Uuid> for TraineeWithBaseLoader {
+    type Value = (Arc<TraineeRow>, base::Model);
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = service::trainee::by_ids_with_base(&self.db, &self.actor, keys)
+            .await
+            .map_err(loader_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, (trainee, base))| (id, (Arc::new(trainee), base)))
             .collect())
     }
 }

@@ -27,8 +27,17 @@ impl TraineeQuery {
         ctx.actor()?;
         let id = ids::arg("id", &id).gql()?;
         // Through the caller's scoped loader, so many aliased `trainee(id:)` fields are one
-        // statement.
-        Ok(ctx.loaders().trainees.load_one(id).await?.map(Trainee))
+        // statement. Asked for its base, the trainee is read joined to it, and the base
+        // handed to the base loader: one statement where there would be two in a row.
+        let loaders = ctx.loaders();
+        if ctx.look_ahead().field("base").exists() {
+            let Some((trainee, base)) = loaders.trainees_with_base.load_one(id).await? else {
+                return Ok(None);
+            };
+            loaders.bases.loader().hand_over(base);
+            return Ok(Some(Trainee(trainee)));
+        }
+        Ok(loaders.trainees.load_one(id).await?.map(Trainee))
     }
 
     /// The trainees you may see, in registration order unless `orderBy` says otherwise: an

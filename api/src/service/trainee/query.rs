@@ -5,10 +5,13 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveTime};
 use entity::{
-    DisabilityCategory, Residence, TraineeStatus, TrainingCategory, trainee, trainee_interest,
+    DisabilityCategory, Residence, TraineeStatus, TrainingCategory, base, trainee, trainee_interest,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Select};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic,
+    Iterable, JoinType, QueryFilter, QueryResult, QuerySelect, Select,
+};
 use uuid::Uuid;
 
 use super::TraineeRow;
@@ -192,6 +195,56 @@ pub async fn by_ids(
         .await?
         .into_iter()
         .map(|t| (t.id, t))
+        .collect())
+}
+
+/// A trainee with its base, read in one statement.
+struct TraineeWithBase(TraineeRow, base::Model);
+
+/// The prefix of the base's columns in [`by_ids_with_base`]'s statement.
+const BASE_PREFIX: &str = "base__";
+
+impl FromQueryResult for TraineeWithBase {
+    fn from_query_result(row: &QueryResult, prefix: &str) -> Result<Self, DbErr> {
+        // The trainee's columns come first, by position; the base's follow under BASE_PREFIX.
+        Ok(TraineeWithBase(
+            TraineeRow::from_query_result(row, prefix)?,
+            base::Model::from_query_result(row, BASE_PREFIX)?,
+        ))
+    }
+}
+
+/// Trainees by id among those the caller may see, each with its base: what [`by_ids`] and
+/// [`crate::service::base::by_ids`] read, in one statement instead of one after the other.
+pub async fn by_ids_with_base(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, (TraineeRow, base::Model)>, DbErr> {
+    let trainees = trainee::Entity::find()
+        .filter(trainee::Column::Id.is_in(ids.iter().copied()))
+        .filter(visible(actor));
+    let joined = base::Column::iter().fold(
+        TraineeRow::select(trainees).join(
+            JoinType::InnerJoin,
+            trainee::Entity::belongs_to(base::Entity)
+                .from(trainee::Column::BaseId)
+                .to(base::Column::Id)
+                .into(),
+        ),
+        |select, column| {
+            select.column_as(
+                Expr::col((base::Entity, column)),
+                format!("{BASE_PREFIX}{}", column.as_str()),
+            )
+        },
+    );
+    Ok(joined
+        .into_model::<TraineeWithBase>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|TraineeWithBase(trainee, base)| (trainee.id, (trainee, base)))
         .collect())
 }
 
