@@ -9,6 +9,7 @@ pub mod course;
 pub mod error;
 pub mod labels;
 pub mod lists;
+pub mod money;
 pub mod page;
 pub mod region;
 pub mod report;

@@ -7,8 +7,8 @@ use crate::error::AppError;
 use crate::graphql::common::ids;
 use crate::graphql::common::pagination::SortDirection;
 use crate::graphql::common::scalars::{DateTime, Decimal};
-use crate::service::catalog::bound_fen;
 use crate::service::catalog::query::{self, ProductSort};
+use crate::service::money::bound_fen;
 
 /// What the catalog can be sorted by; ties are broken by id, so paging never skips or
 /// repeats a product.

@@ -100,7 +100,7 @@ impl Product {
 
     /// Price per unit in yuan, exact, with 2 decimals ("12.50").
     async fn price(&self) -> Decimal {
-        Decimal(service::catalog::from_fen(self.0.price_fen))
+        Decimal(service::money::from_fen(self.0.price_fen))
     }
 
     /// Currency of the price: "CNY".

@@ -8,7 +8,7 @@ use crate::graphql::common::scalars::{Date, Decimal};
 use crate::graphql::common::{ContextExt, UserError};
 use crate::graphql::region::types::Region;
 use crate::graphql::trainee::types::DisabilityCategory;
-use crate::service::catalog::from_fen;
+use crate::service::money::from_fen;
 use crate::service::report as service;
 
 /// Kinds of support granted to a trainee (扶持).

@@ -20,7 +20,7 @@ use crate::graphql::common::pagination::{
 use crate::graphql::common::scalars::{Date, DateTime, Decimal};
 use crate::graphql::common::{ContextExt, UserError};
 use crate::graphql::trainee::types::Trainee;
-use crate::service::catalog;
+use crate::service::money;
 use crate::service::page::{Cursor, Page};
 use crate::service::star::{account, growth, livestream as livestreams, metrics};
 
@@ -193,7 +193,7 @@ impl StarProfile {
             .load_one(self.0.id)
             .await?
             .unwrap_or(0);
-        Ok(Decimal(catalog::from_fen(fen)))
+        Ok(Decimal(money::from_fen(fen)))
     }
 
     /// Follower, stream and sales figures per week or month from `from` to `to` (both
@@ -467,7 +467,7 @@ impl Livestream {
 
     /// Sales in yuan.
     async fn sales(&self) -> Decimal {
-        Decimal(catalog::from_fen(self.0.sales_fen))
+        Decimal(money::from_fen(self.0.sales_fen))
     }
 
     /// Products featured, in the order given (those you may see).
@@ -541,7 +541,7 @@ impl GrowthPoint {
 
     /// Sales of those livestreams, in yuan.
     async fn sales(&self) -> Decimal {
-        Decimal(catalog::from_fen(self.0.sales_fen))
+        Decimal(money::from_fen(self.0.sales_fen))
     }
 }
 

@@ -8,11 +8,12 @@ use entity::{ProductCategory, ProductStatus, base, producer_profile, product, re
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::{from_fen, image, product::tags_of, visible};
+use super::{image, product::tags_of, visible};
 use crate::auth::Actor;
 use crate::error::AppError;
 use crate::service::ServiceResult;
 use crate::service::labels::Labelled;
+use crate::service::money::from_fen;
 use crate::service::spreadsheet::{Cell, Sheet, SheetColumn, csv};
 
 impl Labelled for ProductCategory {

@@ -14,9 +14,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{managed, producer, to_fen};
+use super::{managed, producer};
 use crate::auth::Actor;
 use crate::error::AppError;
+use crate::service::money;
 use crate::service::scope::Scope;
 use crate::service::write::write;
 use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, now, validate};
@@ -123,18 +124,6 @@ pub fn search_grams(text: &str) -> String {
     grams.join(" ")
 }
 
-fn check_price(problems: &mut Problems, price: Decimal) -> Option<i64> {
-    let fen = to_fen(price);
-    if fen.is_none() {
-        problems.add(
-            "price",
-            UserErrorCode::Invalid,
-            "价格须为不小于 0 的金额，最多两位小数",
-        );
-    }
-    fen
-}
-
 fn check_counts(problems: &mut Problems, stock: Option<i32>, min_order_quantity: Option<i32>) {
     if stock.is_some_and(|s| s < 0) {
         problems.add("stock", UserErrorCode::Invalid, "库存不能小于 0");
@@ -208,7 +197,7 @@ pub async fn create(
         5000,
     );
     let unit = validate::text(&mut problems, "unit", &input.unit, 1, 20);
-    let price_fen = check_price(&mut problems, input.price);
+    let price_fen = money::to_fen(&mut problems, "price", input.price);
     check_counts(&mut problems, Some(input.stock), input.min_order_quantity);
     let tags = normalize_tags(&mut problems, &input.tags);
 
@@ -388,7 +377,7 @@ pub async fn update(
                 model.category = Set(category);
             }
             if let Some(price) = changes.price
-                && let Some(fen) = check_price(&mut problems, price)
+                && let Some(fen) = money::to_fen(&mut problems, "price", price)
             {
                 if fen == 0 && existing.status == ProductStatus::Published {
                     problems.add("price", UserErrorCode::Invalid, "已发布产品的价格须大于 0");

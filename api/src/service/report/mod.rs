@@ -7,7 +7,6 @@
 
 pub mod export;
 pub mod indicators;
-pub mod money;
 mod support;
 mod target;
 

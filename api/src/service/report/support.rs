@@ -11,8 +11,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::money::to_fen;
 use crate::auth::Actor;
+use crate::service::money::to_fen;
 use crate::service::scope::Scope;
 use crate::service::write::write;
 use crate::service::{Problems, ServiceResult, UserErrorCode, china_today, now, trainee, validate};

@@ -18,10 +18,10 @@ use super::{staff, visible_stars};
 use crate::auth::Actor;
 use crate::error::AppError;
 use crate::events::{Event, EventBus};
-use crate::service::catalog;
 use crate::service::page::{self, Direction, Order, Page, PageArgs};
 use crate::service::write::write;
 use crate::service::{Problems, ServiceResult, UserError, UserErrorCode, now};
+use crate::service::{catalog, money};
 
 /// Longest livestream one record may describe: two days.
 const MAX_DURATION_MINUTES: i32 = 48 * 60;
@@ -71,14 +71,7 @@ fn check(input: &NewLivestream, problems: &mut Problems) -> Option<i64> {
             "观看人次不能少于最高同时在线人数",
         );
     }
-    let sales = catalog::to_fen(input.sales);
-    if sales.is_none() {
-        problems.add(
-            "sales",
-            UserErrorCode::Invalid,
-            "销售额须为不小于 0、不超过一亿元的金额，最多两位小数",
-        );
-    }
+    let sales = money::to_fen(problems, "sales", input.sales);
     if input.product_ids.len() > MAX_PRODUCTS {
         problems.add(
             "productIds",

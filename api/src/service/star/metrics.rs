@@ -1,10 +1,10 @@
 //! The figures livestream dashboards show, computed exactly from integer fen: GPM, conversion
 //! rate and average order value, each `None` where it is undefined (no views, no orders).
-//! Money converts to and from fen through the catalog's `to_fen`/`from_fen`.
+//! Money converts to and from fen through `service::money`.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::service::catalog::from_fen;
+use crate::service::money::from_fen;
 
 /// Rounds to fen, half away from zero, and always shows 2 decimals.
 fn to_fen_scale(value: Decimal) -> Decimal {
