@@ -19,7 +19,8 @@ use crate::auth::account_state::{AccountStates, announce};
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::{Actor, RegionScope, password};
 use crate::error::AppError;
-use crate::service::{ServiceResult, UserError, UserErrorCode, begin_write, now};
+use crate::service::write::write;
+use crate::service::{ServiceResult, UserError, UserErrorCode, now};
 
 /// What changes when an ADMIN stops or restarts an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,37 +40,42 @@ pub async fn set_active(
     change: Activation,
 ) -> ServiceResult<user::Model> {
     let (caller, scope) = admin(actor)?;
-    let txn = begin_write(db).await?;
-    let target = in_scope(&txn, &scope, user_id).await?;
     let active = change == Activation::Reactivate;
-    if target.active == active {
-        return Ok(target);
-    }
-    if target.id == caller {
-        return Err(
-            UserError::input("userId", UserErrorCode::InvalidState, "不能停用自己的账号").into(),
-        );
-    }
-    let mut update = user::Entity::update_many()
-        .col_expr(user::Column::Active, Expr::value(active))
-        .col_expr(user::Column::UpdatedAt, Expr::value(now()))
-        .col_expr(
-            user::Column::Version,
-            Expr::col(user::Column::Version).add(1),
-        )
-        .filter(user::Column::Id.eq(target.id));
-    if !active {
-        update = update.col_expr(
-            user::Column::TokenGeneration,
-            Expr::col(user::Column::TokenGeneration).add(1),
-        );
-        revoke_sessions(&txn, target.id, None).await?;
-    }
-    update.exec(&txn).await?;
-    announce(&txn, target.id).await?;
-    let updated = reload(&txn, target.id).await?;
-    txn.commit().await?;
-    accounts.forget(target.id).await;
+    let updated = write(db)
+        .run(async |txn| {
+            let target = in_scope(txn, &scope, user_id).await?;
+            if target.active == active {
+                return Ok(target);
+            }
+            if target.id == caller {
+                return Err(UserError::input(
+                    "userId",
+                    UserErrorCode::InvalidState,
+                    "不能停用自己的账号",
+                )
+                .into());
+            }
+            let mut update = user::Entity::update_many()
+                .col_expr(user::Column::Active, Expr::value(active))
+                .col_expr(user::Column::UpdatedAt, Expr::value(now()))
+                .col_expr(
+                    user::Column::Version,
+                    Expr::col(user::Column::Version).add(1),
+                )
+                .filter(user::Column::Id.eq(target.id));
+            if !active {
+                update = update.col_expr(
+                    user::Column::TokenGeneration,
+                    Expr::col(user::Column::TokenGeneration).add(1),
+                );
+                revoke_sessions(txn, target.id, None).await?;
+            }
+            update.exec(txn).await?;
+            announce(txn, target.id).await?;
+            reload(txn, target.id).await
+        })
+        .await?;
+    accounts.forget(updated.id).await;
     Ok(updated)
 }
 
@@ -90,28 +96,30 @@ pub async fn reset_password(
         );
     }
     let password_hash = password::hash(new_password).await?;
-    let txn = begin_write(db).await?;
-    let target = in_scope(&txn, &scope, user_id).await?;
-    user::Entity::update_many()
-        .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
-        .col_expr(
-            user::Column::TokenGeneration,
-            Expr::col(user::Column::TokenGeneration).add(1),
-        )
-        .col_expr(user::Column::UpdatedAt, Expr::value(now()))
-        .col_expr(
-            user::Column::Version,
-            Expr::col(user::Column::Version).add(1),
-        )
-        .filter(user::Column::Id.eq(target.id))
-        .exec(&txn)
+    let updated = write(db)
+        .run(async |txn| {
+            let target = in_scope(txn, &scope, user_id).await?;
+            user::Entity::update_many()
+                .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
+                .col_expr(
+                    user::Column::TokenGeneration,
+                    Expr::col(user::Column::TokenGeneration).add(1),
+                )
+                .col_expr(user::Column::UpdatedAt, Expr::value(now()))
+                .col_expr(
+                    user::Column::Version,
+                    Expr::col(user::Column::Version).add(1),
+                )
+                .filter(user::Column::Id.eq(target.id))
+                .exec(txn)
+                .await?;
+            revoke_sessions(txn, target.id, None).await?;
+            throttle.clear(txn, &target.login).await?;
+            announce(txn, target.id).await?;
+            reload(txn, target.id).await
+        })
         .await?;
-    revoke_sessions(&txn, target.id, None).await?;
-    throttle.clear(&txn, &target.login).await?;
-    announce(&txn, target.id).await?;
-    let updated = reload(&txn, target.id).await?;
-    txn.commit().await?;
-    accounts.forget(target.id).await;
+    accounts.forget(updated.id).await;
     Ok(updated)
 }
 
@@ -155,22 +163,23 @@ pub async fn change_password(
     }
     auth.throttle.clear(db, &user.login).await?;
     let password_hash = password::hash(new_password).await?;
-    let txn = begin_write(db).await?;
-    user::Entity::update_many()
-        .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
-        .col_expr(user::Column::UpdatedAt, Expr::value(now()))
-        .col_expr(
-            user::Column::Version,
-            Expr::col(user::Column::Version).add(1),
-        )
-        .filter(user::Column::Id.eq(user.id))
-        .exec(&txn)
-        .await?;
-    // A token from before tokens named their session (no `sid`) keeps none alive.
-    revoke_sessions(&txn, user.id, caller.session_id).await?;
-    let updated = reload(&txn, user.id).await?;
-    txn.commit().await?;
-    Ok(updated)
+    write(db)
+        .run(async |txn| {
+            user::Entity::update_many()
+                .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
+                .col_expr(user::Column::UpdatedAt, Expr::value(now()))
+                .col_expr(
+                    user::Column::Version,
+                    Expr::col(user::Column::Version).add(1),
+                )
+                .filter(user::Column::Id.eq(user.id))
+                .exec(txn)
+                .await?;
+            // A token from before tokens named their session (no `sid`) keeps none alive.
+            revoke_sessions(txn, user.id, caller.session_id).await?;
+            reload(txn, user.id).await
+        })
+        .await
 }
 
 /// The calling ADMIN's id and region; `FORBIDDEN` for other roles.
