@@ -122,7 +122,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = qihang::build(config).await?;
             let summary = qihang::demo::load(&app, trainees_per_base).await?;
             println!(
-                "载入演示网络：{} 个基地，{} 名学员，{} 门课程，{} 次报名（{} 次结业），{} 项扶持，{} 项就业成果，{} 个年度目标。",
+                "载入演示网络：{} 个基地，{} 名学员，{} 门课程，{} 次报名（{} 次结业），{} 项扶持，{} 项就业成果，{} 个年度目标；{} 件上架产品，{} 名网创红人，{} 场直播，{} 条采购询价。",
                 summary.bases,
                 summary.trainees,
                 summary.courses,
@@ -130,7 +130,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 summary.completions,
                 summary.supports,
                 summary.outcomes,
-                summary.targets
+                summary.targets,
+                summary.products,
+                summary.stars,
+                summary.livestreams,
+                summary.inquiries
             );
             println!("演示账号（密码均为 {}）：", qihang::demo::PASSWORD);
             for login in &summary.logins {

@@ -138,7 +138,9 @@ async fn a_trainee_by_id_is_read_with_its_base_in_one_statement() {
     let outsider = app.admin_of("210000").await;
     let measured = app.reopened(&[]).await;
     measured.data("{ me { id } }", json!({}), Some(&root)).await;
-    measured.data("{ me { id } }", json!({}), Some(&outsider)).await;
+    measured
+        .data("{ me { id } }", json!({}), Some(&outsider))
+        .await;
     let query = format!(
         r#"{{ a: trainee(id: "{}") {{ name base {{ id name region {{ name }} }} }}
               b: trainee(id: "{}") {{ ... on Trainee {{ base {{ id }} }} }}

@@ -16,10 +16,15 @@ async fn demo_load_fills_an_empty_database_and_every_login_works() {
     assert_eq!(summary.bases, 9);
     assert!(summary.trainees >= 300, "{summary:?}");
     assert!(summary.completions > 0 && summary.supports > 0 && summary.outcomes > 0);
+    // Every base sells four goods and has a star; every other star went live twice.
+    assert_eq!(summary.products, 36, "{summary:?}");
+    assert_eq!(summary.stars, 9);
+    assert_eq!(summary.livestreams, 10);
+    assert_eq!(summary.inquiries, 8);
 
     let mut roles: Vec<&str> = summary.logins.iter().map(|l| l.role).collect();
     roles.dedup();
-    for role in ["ADMIN", "BASE_MANAGER", "INSTRUCTOR", "TRAINEE"] {
+    for role in ["ADMIN", "BASE_MANAGER", "INSTRUCTOR", "TRAINEE", "PARTNER"] {
         assert!(roles.contains(&role), "no {role} login");
     }
     for login in &summary.logins {
@@ -69,6 +74,29 @@ async fn demo_load_fills_an_empty_database_and_every_login_works() {
     {
         assert!(category["trainees"].as_i64().unwrap() > 0, "{report}");
     }
+
+    // The public catalog, the partner's inquiries and the stars are there to show.
+    let catalog = app
+        .data(
+            "{ products(first: 5, filter: { search: \"木耳\" }) { totalCount nodes { title price } } }",
+            json!({}),
+            None,
+        )
+        .await;
+    assert!(
+        catalog["products"]["totalCount"].as_i64().unwrap() > 0,
+        "{catalog}"
+    );
+    let (partner, _) = app.login("demo-partner", qihang::demo::PASSWORD).await;
+    let inquiries = app
+        .data(
+            "{ inquiries(first: 20) { totalCount } }",
+            json!({}),
+            Some(&partner),
+        )
+        .await;
+    assert_eq!(inquiries["inquiries"]["totalCount"], 8, "{inquiries}");
+    assert!(of("STARS")["actual"].as_i64().unwrap() > 0, "{report}");
 
     let again = qihang::demo::load(&app.app, 1).await;
     assert!(again.is_err(), "a second load must be refused");

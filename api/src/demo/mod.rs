@@ -1,8 +1,6 @@
 //! `qihang demo load`: fills an empty database with a living demo network from the source
 //! documents, through the same GraphQL API a client uses (so every rule and scope applies),
 //! and returns the demo logins to print.
-//!
-//! Stars and products are not loaded yet: those domains are built on other branches.
 
 mod network;
 
@@ -18,7 +16,7 @@ use tower::ServiceExt;
 
 use crate::App;
 use network::{
-    ACCESSIBILITY, BASES, CATEGORIES, COURSES, GIVEN_NAMES, SURNAMES, TARGETS, id_number,
+    ACCESSIBILITY, BASES, CATEGORIES, COURSES, GIVEN_NAMES, GOODS, SURNAMES, TARGETS, id_number,
 };
 
 /// The password of every demo account (printed with the logins; a demo only).
@@ -48,6 +46,10 @@ pub struct DemoSummary {
     pub supports: usize,
     pub outcomes: usize,
     pub targets: usize,
+    pub products: usize,
+    pub stars: usize,
+    pub livestreams: usize,
+    pub inquiries: usize,
 }
 
 /// GraphQL requests through the app's own router.
@@ -101,6 +103,47 @@ impl Client {
             bail!("{root} refused: {}", payload["userErrors"]);
         }
         Ok(payload)
+    }
+
+    /// Uploads `png` as a product's photo (a GraphQL multipart request, as the app sends).
+    async fn upload_image(
+        &self,
+        token: &str,
+        product: &str,
+        alt_text: &str,
+        png: Vec<u8>,
+    ) -> anyhow::Result<()> {
+        const BOUNDARY: &str = "qihang-demo-boundary";
+        let operations = json!({
+            "query": "mutation($i: UploadProductImageInput!) { uploadProductImage(input: $i) { userErrors { field code message } } }",
+            "variables": { "i": { "productId": product, "file": null, "altText": alt_text } },
+        });
+        let mut body = Vec::new();
+        for (name, value) in [
+            ("operations", operations.to_string()),
+            ("map", json!({ "0": ["variables.i.file"] }).to_string()),
+        ] {
+            body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        }
+        body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"photo.png\"\r\nContent-Type: image/png\r\n\r\n").as_bytes());
+        body.extend(png);
+        body.extend(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let request = Request::post("/graphql")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .header("apollo-require-preflight", "true")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(body))?;
+        let response = self.router.clone().oneshot(request).await?;
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await?;
+        let value: Value = serde_json::from_slice(&bytes)?;
+        let errors = &value["data"]["uploadProductImage"]["userErrors"];
+        if value.get("errors").is_some() || errors.as_array().is_none_or(|e| !e.is_empty()) {
+            bail!("uploadProductImage refused: {value}");
+        }
+        Ok(())
     }
 
     async fn login(&self, login: &str) -> anyhow::Result<String> {
@@ -181,6 +224,7 @@ pub async fn load(app: &App, trainees_per_base: u32) -> anyhow::Result<DemoSumma
 
     let year = today().year();
     let mut trainee_account = None;
+    let mut published = Vec::new();
     for (b, demo) in (0u32..).zip(BASES.iter()) {
         let created = client
             .mutate(
@@ -256,6 +300,7 @@ pub async fn load(app: &App, trainees_per_base: u32) -> anyhow::Result<DemoSumma
             summary.courses += 1;
         }
 
+        let mut producers = Vec::new();
         for i in 0..per_base {
             let n = b * 100 + i;
             let (_, digit) = CATEGORIES[((b + i) % 7) as usize];
@@ -287,6 +332,9 @@ pub async fn load(app: &App, trainees_per_base: u32) -> anyhow::Result<DemoSumma
             summary.trainees += 1;
             if b == 2 && i == 0 {
                 trainee_account = Some((trainee.clone(), name.clone()));
+            }
+            if i < 2 {
+                producers.push(trainee.clone());
             }
 
             for (c, course) in courses.iter().enumerate() {
@@ -360,6 +408,38 @@ pub async fn load(app: &App, trainees_per_base: u32) -> anyhow::Result<DemoSumma
                 summary.outcomes += 1;
             }
         }
+        published.extend(
+            products_and_star(&client, &root, b, demo, &teacher, &producers, &mut summary).await?,
+        );
+    }
+
+    let partner = client
+        .mutate(
+            &root,
+            "createPartner",
+            "mutation($i: CreatePartnerInput!) { createPartner(input: $i) { partner { id } userErrors { field code message } } }",
+            json!({ "name": "吉品电商", "kind": "ECOMMERCE_PLATFORM", "contactName": "王经理", "contactPhone": "13943400000" }),
+        )
+        .await?;
+    client
+        .create_user(
+            &root,
+            json!({ "login": "demo-partner", "password": PASSWORD, "displayName": "吉品电商采购",
+                    "role": "PARTNER", "partnerId": id(&partner["partner"])? }),
+        )
+        .await?;
+    logins.push(("PARTNER", "demo-partner".to_owned(), "吉品电商".to_owned()));
+    let buyer = client.login("demo-partner").await?;
+    for (q, product) in (0u32..).zip(published.iter().step_by(5)) {
+        client
+            .mutate(
+                &buyer,
+                "createInquiry",
+                "mutation($i: CreateInquiryInput!) { createInquiry(input: $i) { inquiry { id } userErrors { field code message } } }",
+                json!({ "productId": product, "quantity": 50 + 25 * q, "message": "想了解批量采购价格和发货时间" }),
+            )
+            .await?;
+        summary.inquiries += 1;
     }
 
     if let Some((trainee, name)) = trainee_account {
@@ -390,4 +470,112 @@ pub async fn load(app: &App, trainees_per_base: u32) -> anyhow::Result<DemoSumma
         .map(|(role, login, scope)| DemoLogin { role, login, scope })
         .collect();
     Ok(summary)
+}
+
+/// A base's catalog and star: two of its trainees sell two goods each (published), and the
+/// first of them is nominated as an internet star with the base's instructor as mentor. At
+/// every other base the star has grown to RISING (at every fourth to STAR) and gone live
+/// twice with its goods. Returns the published products' ids.
+async fn products_and_star(
+    client: &Client,
+    token: &str,
+    b: u32,
+    demo: &network::DemoBase,
+    mentor: &str,
+    producers: &[String],
+    summary: &mut DemoSummary,
+) -> anyhow::Result<Vec<String>> {
+    let mut products = Vec::new();
+    for (p, producer) in (0u32..).zip(producers) {
+        for g in 0..2 {
+            let (title, category, price, unit, tags) = GOODS[((b * 3 + p * 2 + g) % 8) as usize];
+            let created = client
+                .mutate(
+                    token,
+                    "createProduct",
+                    "mutation($i: CreateProductInput!) { createProduct(input: $i) { product { id } userErrors { field code message } } }",
+                    json!({ "producerTraineeId": producer, "title": title, "category": category, "price": price,
+                            "unit": unit, "stock": 200 + 50 * g, "originRegionCode": demo.region_code, "tags": tags,
+                            "description": format!("{}学员亲手制作、挑选，产地直发。", demo.name) }),
+                )
+                .await?;
+            let product = id(&created["product"])?;
+            client
+                .upload_image(
+                    token,
+                    &product,
+                    &format!("{title}的实物照片"),
+                    photo(b * 4 + p * 2 + g)?,
+                )
+                .await?;
+            client
+                .mutate(
+                    token,
+                    "publishProduct",
+                    "mutation($i: ID!) { publishProduct(id: $i) { product { id } userErrors { field code message } } }",
+                    json!(product),
+                )
+                .await?;
+            products.push(product);
+            summary.products += 1;
+        }
+    }
+    let Some(star_trainee) = producers.first() else {
+        return Ok(products);
+    };
+    let nominated = client
+        .mutate(
+            token,
+            "nominateStar",
+            "mutation($i: NominateStarInput!) { nominateStar(input: $i) { star { id } userErrors { field code message } } }",
+            json!({ "traineeId": star_trainee, "mentorId": mentor, "note": "直播表现突出，推荐重点培育" }),
+        )
+        .await?;
+    let star = id(&nominated["star"])?;
+    summary.stars += 1;
+    let grown = match b % 4 {
+        0 => 3,
+        2 => 2,
+        _ => 1,
+    };
+    for stage in &["INCUBATING", "RISING", "STAR"][..grown] {
+        client
+            .mutate(
+                token,
+                "advanceStarStage",
+                "mutation($i: AdvanceStageInput!) { advanceStarStage(input: $i) { star { id } userErrors { field code message } } }",
+                json!({ "starId": star, "stage": stage }),
+            )
+            .await?;
+    }
+    if grown > 1 {
+        for (l, platform) in (0u32..).zip(["DOUYIN", "KUAISHOU"]) {
+            let started = Utc::now() - Duration::days(i64::from(3 + 7 * l + b));
+            client
+                .mutate(
+                    token,
+                    "recordLivestream",
+                    "mutation($i: RecordLivestreamInput!) { recordLivestream(input: $i) { livestream { id } userErrors { field code message } } }",
+                    json!({ "starId": star, "platform": platform, "startedAt": started.to_rfc3339(),
+                            "durationMinutes": 90 + 30 * l, "peakViewers": 300 + 40 * b, "views": 4200 + 600 * b,
+                            "orders": 35 + 5 * l, "sales": format!("{}.50", 1800 + 240 * b + 500 * l),
+                            "productIds": &products[..2] }),
+                )
+                .await?;
+            summary.livestreams += 1;
+        }
+    }
+    Ok(products)
+}
+
+/// A 320×240 PNG standing in for a product photo: a soft gradient, its hue set by `n`.
+fn photo(n: u32) -> anyhow::Result<Vec<u8>> {
+    let [r, g, b] = [(n * 53) % 256, (n * 97) % 256, (n * 151) % 256].map(|c| c as u8);
+    let image = image::RgbImage::from_fn(320, 240, |x, y| {
+        let shade = |c: u8, by: u32| c.saturating_add((by / 4) as u8);
+        image::Rgb([shade(r, x), shade(g, y), shade(b, x + y)])
+    });
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image).write_to(&mut png, image::ImageFormat::Png)?;
+    Ok(png.into_inner())
 }

@@ -10,6 +10,67 @@ pub struct DemoBase {
     pub focus: [&'static str; 2],
 }
 
+/// Goods the bases' producers sell: title, category, price in yuan, unit and tags (the
+/// farm produce, food and handicrafts of Jilin the source documents name).
+pub const GOODS: [(&str, &str, &str, &str, [&str; 2]); 8] = [
+    (
+        "蛟河黑木耳 250g",
+        "AGRICULTURAL",
+        "42.80",
+        "袋",
+        ["木耳", "山珍"],
+    ),
+    (
+        "伊通手工剪纸 生肖套装",
+        "HANDICRAFT",
+        "68.00",
+        "套",
+        ["剪纸", "非遗"],
+    ),
+    (
+        "梨树小米 5斤装",
+        "AGRICULTURAL",
+        "39.90",
+        "袋",
+        ["小米", "杂粮"],
+    ),
+    (
+        "四平手工宫灯 一对",
+        "HANDICRAFT",
+        "158.00",
+        "对",
+        ["宫灯", "年货"],
+    ),
+    (
+        "双辽葵花籽 原味 500g",
+        "FOOD",
+        "25.50",
+        "袋",
+        ["瓜子", "零食"],
+    ),
+    (
+        "满族刺绣香包",
+        "INTANGIBLE_HERITAGE",
+        "45.00",
+        "个",
+        ["刺绣", "非遗"],
+    ),
+    (
+        "公主岭鲜食玉米 10穗",
+        "AGRICULTURAL",
+        "36.00",
+        "箱",
+        ["玉米", "产地直发"],
+    ),
+    (
+        "有声书配音 定制服务",
+        "SERVICE",
+        "200.00",
+        "次",
+        ["配音", "有声书"],
+    ),
+];
+
 /// The bases, Siping's six first (the city plan asks for at least six).
 pub const BASES: [DemoBase; 9] = [
     DemoBase {
