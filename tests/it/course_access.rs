@@ -230,7 +230,6 @@ fn reads_of(plan: &Value, relation: &str, reads: &mut Vec<(String, f64)>) {
 
 #[tokio::test]
 async fn nested_enrolment_pages_read_only_the_rows_they_return() {
-    use qihang::auth::{Actor, UserActor};
     use qihang::service::page::{self, Order, PageArgs};
     use sea_orm::ConnectionTrait;
 
@@ -259,15 +258,7 @@ async fn nested_enrolment_pages_read_only_the_rows_they_return() {
         n.trainee(&n.manager_b, &n.base_b, &format!("他人{i}"), "MENTAL", &[])
             .await;
     }
-    let city_admin = Actor::User(UserActor {
-        user_id: uuid::Uuid::now_v7(),
-        role: entity::Role::Admin,
-        region_code: Some("220300".to_owned()),
-        base_ids: Vec::new(),
-        trainee_id: None,
-        partner_id: None,
-        session_id: None,
-    });
+    let city_admin = crate::support::admin_actor("220300");
     let ids: Vec<uuid::Uuid> = courses.iter().map(|c| c.parse().unwrap()).collect();
     let db = &n.app.app.state.db;
     let statement = page::per_parent_statement(

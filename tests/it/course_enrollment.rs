@@ -581,7 +581,6 @@ async fn training_person_times_count_completions_by_year_and_region() {
 #[tokio::test]
 async fn rows_read_by_position_match_the_entities() {
     use entity::{enrollment, trainee};
-    use qihang::auth::{Actor, UserActor};
     use qihang::service::page::PageArgs;
     use qihang::service::trainee::TraineeRow;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -615,15 +614,7 @@ async fn rows_read_by_position_match_the_entities() {
         "{dropped}"
     );
 
-    let admin = Actor::User(UserActor {
-        user_id: uuid::Uuid::now_v7(),
-        role: entity::Role::Admin,
-        region_code: Some("220000".to_owned()),
-        base_ids: Vec::new(),
-        trainee_id: None,
-        partner_id: None,
-        session_id: None,
-    });
+    let admin = crate::support::admin_actor("220000");
     let db = &n.app.app.state.db;
     let course_id: uuid::Uuid = course_id.parse().unwrap();
     let args = PageArgs::Forward {

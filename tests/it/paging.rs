@@ -1,14 +1,13 @@
 //! Keyset paging: sorted lists with ties walked both ways, typed cursors, and nested pages
 //! that read only the rows they return, in one statement for all parents.
 
-use qihang::auth::{Actor, UserActor};
 use qihang::service::page::{self, PageArgs};
 use qihang::service::trainee::{TraineeFilter, TraineeOrder, TraineeSort};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, error_code, id_number};
+use crate::support::{TestApp, admin_actor, error_code, id_number};
 
 const IMPORT: &str = "mutation($input: ImportTraineesInput!) { importTrainees(input: $input) { created userErrors { message } } }";
 const PAGE: &str = "query($first: Int, $after: String, $last: Int, $before: String, $order: TraineeOrder) { trainees(first: $first, after: $after, last: $last, before: $before, orderBy: $order) { edges { cursor node { id name registeredAt } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }";
@@ -229,19 +228,6 @@ async fn a_cursor_belongs_to_its_order() {
     assert_eq!(rows(&same_order).len(), 2);
 }
 
-/// An ADMIN over the test city, as the service sees the caller.
-fn city_admin() -> Actor {
-    Actor::User(UserActor {
-        user_id: uuid::Uuid::now_v7(),
-        role: entity::Role::Admin,
-        region_code: Some("220300".to_owned()),
-        base_ids: Vec::new(),
-        trainee_id: None,
-        partner_id: None,
-        session_id: None,
-    })
-}
-
 /// The per-base page statement the nested `trainees` connection runs, as the service builds it.
 fn nested_page_statement(backend: DbBackend, bases: &[uuid::Uuid], args: &PageArgs) -> Statement {
     let order = TraineeOrder {
@@ -250,7 +236,7 @@ fn nested_page_statement(backend: DbBackend, bases: &[uuid::Uuid], args: &PageAr
     };
     page::per_parent_statement(
         backend,
-        qihang::service::trainee::select(&city_admin(), &TraineeFilter::default()),
+        qihang::service::trainee::select(&admin_actor("220300"), &TraineeFilter::default()),
         entity::trainee::Column::BaseId,
         bases,
         &order.sort(),

@@ -339,3 +339,16 @@ impl TestApp {
         serde_json::from_slice(&bytes).unwrap()
     }
 }
+
+/// An ADMIN of `region`, as a service sees the caller (for tests that call services directly).
+pub fn admin_actor(region: &str) -> qihang::auth::Actor {
+    qihang::auth::Actor::User(qihang::auth::UserActor {
+        user_id: uuid::Uuid::now_v7(),
+        role: entity::Role::Admin,
+        region_code: Some(region.to_owned()),
+        base_ids: Vec::new(),
+        trainee_id: None,
+        partner_id: None,
+        session_id: None,
+    })
+}
