@@ -333,7 +333,8 @@ pub async fn load(app: &App, trainees_per_base: u32) -> anyhow::Result<DemoSumma
             if b == 2 && i == 0 {
                 trainee_account = Some((trainee.clone(), name.clone()));
             }
-            if i < 2 {
+            // Two producers per base, of varied surnames (a name's surname follows `i`).
+            if i == b % per_base || i == (b + 1) % per_base {
                 producers.push(trainee.clone());
             }
 
