@@ -3,16 +3,14 @@
 //! scope in SQL, whether to deliver it.
 //!
 //! On PostgreSQL events travel through `NOTIFY` on one channel per database schema, and every
-//! process `LISTEN`s on a connection of its own, so several processes behind a load balancer
-//! all deliver (no other infrastructure). On SQLite (one process) an in-process broadcast
+//! process hears them on its listening connection ([`Notifications`]), so several processes
+//! behind a load balancer all deliver (no other infrastructure). On SQLite (one process) an in-process broadcast
 //! carries them. Events are notices, not a log: one published while a listener is
 //! reconnecting is missed, and a subscriber that falls far behind skips the oldest.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures_util::{Stream, stream};
-use sea_orm::sqlx::postgres::PgListener;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -20,6 +18,8 @@ use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
+
+use crate::notifications::{Notice, Notifications};
 
 /// Events a subscriber may be able to see, carrying just enough to pre-filter by scope
 /// before the subscription reads the object itself.
@@ -57,18 +57,20 @@ struct Inner {
 enum Transport {
     /// One process: publishing is broadcasting.
     Local,
-    /// PostgreSQL: publish with `pg_notify`; the listener task broadcasts what arrives.
+    /// PostgreSQL: publish with `pg_notify`; the relay task broadcasts what arrives.
     Postgres {
         db: DatabaseConnection,
         channel: String,
-        listener: JoinHandle<()>,
+        relay: JoinHandle<()>,
+        /// Keeps the process's listening connection open while the bus lives.
+        _notifications: Arc<Notifications>,
     },
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        if let Transport::Postgres { listener, .. } = &self.transport {
-            listener.abort();
+        if let Transport::Postgres { relay, .. } = &self.transport {
+            relay.abort();
         }
     }
 }
@@ -88,22 +90,28 @@ pub fn channel_name(schema: Option<&str>) -> String {
 }
 
 impl EventBus {
-    /// The bus for `db`: on PostgreSQL it starts listening on the schema's channel before it
-    /// returns, so nothing published after start-up is missed.
-    pub async fn start(db: &DatabaseConnection, schema: Option<&str>) -> anyhow::Result<Self> {
+    /// The bus for `db`. On PostgreSQL, `notifications` must already listen on the schema's
+    /// channel ([`channel_name`]), so nothing published after start-up is missed.
+    pub fn start(
+        db: &DatabaseConnection,
+        schema: Option<&str>,
+        notifications: Option<Arc<Notifications>>,
+    ) -> anyhow::Result<Self> {
         let (sender, _) = broadcast::channel(BUFFER);
-        let transport = if db.get_database_backend() == DbBackend::Postgres {
-            let channel = channel_name(schema);
-            let mut listener = PgListener::connect_with(db.get_postgres_connection_pool()).await?;
-            listener.listen(&channel).await?;
-            let listener = tokio::spawn(listen(listener, sender.clone()));
-            Transport::Postgres {
-                db: db.clone(),
-                channel,
-                listener,
+        let transport = match notifications {
+            Some(notifications) if db.get_database_backend() == DbBackend::Postgres => {
+                let channel = channel_name(schema);
+                let notices = notifications
+                    .subscribe(&channel)
+                    .ok_or_else(|| anyhow::anyhow!("nobody listens on {channel}"))?;
+                Transport::Postgres {
+                    db: db.clone(),
+                    channel,
+                    relay: tokio::spawn(relay(notices, sender.clone())),
+                    _notifications: notifications,
+                }
             }
-        } else {
-            Transport::Local
+            _ => Transport::Local,
         };
         Ok(EventBus {
             inner: Arc::new(Inner { sender, transport }),
@@ -172,21 +180,24 @@ impl EventBus {
     }
 }
 
-/// Broadcasts what arrives on the channel. The listener reconnects and listens again by
-/// itself after a lost connection; while the database is away it waits and retries.
-async fn listen(mut listener: PgListener, sender: broadcast::Sender<Event>) {
+/// Broadcasts the events that arrive on the channel. One missed while the connection was
+/// lost stays missed: events are notices, not a log.
+async fn relay(mut notices: broadcast::Receiver<Notice>, sender: broadcast::Sender<Event>) {
     loop {
-        match listener.recv().await {
-            Ok(notification) => match serde_json::from_str::<Event>(notification.payload()) {
+        match notices.recv().await {
+            Ok(Notice::Payload(payload)) => match serde_json::from_str::<Event>(&payload) {
                 Ok(event) => {
                     let _ = sender.send(event);
                 }
                 Err(err) => tracing::warn!(error = %err, "ignoring a malformed event"),
             },
-            Err(err) => {
-                tracing::warn!(error = %err, "event listener lost the database; retrying");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+            Ok(Notice::Missed) => {
+                tracing::warn!("events may have been missed while the database was away")
             }
+            Err(RecvError::Lagged(skipped)) => {
+                tracing::warn!(skipped, "the event relay fell behind and skipped events");
+            }
+            Err(RecvError::Closed) => return,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod http;
+pub mod notifications;
 pub mod service;
 pub mod state;
 pub mod telemetry;
@@ -20,15 +21,16 @@ use std::time::Duration;
 use anyhow::Context as _;
 use axum::Router;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 
-use crate::auth::account_state::AccountStates;
+use crate::auth::account_state::{self, AccountStates};
 use crate::auth::address_limit::AddressLimiter;
 use crate::auth::api_key::ApiKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::crypto::FieldCipher;
+use crate::notifications::Notifications;
 use crate::service::catalog::media::LocalDir;
 use crate::service::trainee::import::ImportLimiter;
 use crate::state::AppState;
@@ -103,14 +105,26 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     let cipher = FieldCipher::new(&secrets.data_key)?;
     upgrade_sealing(&db, &cipher).await?;
     bootstrap_admin(&config, &db).await?;
-    let events = events::EventBus::start(&db, config.database_schema.as_deref())
-        .await
-        .context("cannot listen for events on the database")?;
+    let schema = config.database_schema.as_deref();
+    let notifications = if db.get_database_backend() == DbBackend::Postgres {
+        let channels = [
+            events::channel_name(schema),
+            account_state::CHANNEL.to_owned(),
+        ];
+        let channels: Vec<&str> = channels.iter().map(String::as_str).collect();
+        let listening = Notifications::start(db.get_postgres_connection_pool(), &channels)
+            .await
+            .context("cannot listen for notifications on the database")?;
+        Some(Arc::new(listening))
+    } else {
+        None
+    };
     let accounts = Arc::new(AccountStates::new(db.clone(), config.account_cache_ttl()));
     accounts
-        .listen()
-        .await
+        .listen(notifications.as_deref())
         .context("cannot listen for account changes")?;
+    let events = events::EventBus::start(&db, schema, notifications)
+        .context("cannot listen for events on the database")?;
     let regions = service::region::Regions::load(&db)
         .await
         .context("reading the region table failed")?;

@@ -178,6 +178,43 @@ async fn deactivation_reaches_every_process_sharing_the_database() {
     }
 }
 
+/// On PostgreSQL a process hears account changes and events on one listening connection.
+#[tokio::test]
+async fn a_process_listens_for_everything_on_one_connection() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    let app = TestApp::new().await;
+    let mut args = app.args.iter();
+    if !args.any(|arg| arg == "--database-schema") {
+        // SQLite: one process, no notifications, so nothing listens.
+        assert_eq!(app.app.state.db.get_database_backend(), DbBackend::Sqlite);
+        return;
+    }
+    let schema = args.next().unwrap();
+    let events = qihang::events::channel_name(Some(schema));
+    let listening = app
+        .app
+        .state
+        .db
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT query FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND strpos(query, $1) > 0",
+            [events.into()],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        listening.len(),
+        1,
+        "one connection listens for this process"
+    );
+    let channels: String = listening[0].try_get("", "query").unwrap();
+    assert!(
+        channels.contains(qihang::auth::account_state::CHANNEL),
+        "{channels}"
+    );
+}
+
 #[tokio::test]
 async fn a_websocket_of_a_deactivated_user_is_closed() {
     let s = siping().await;

@@ -16,16 +16,17 @@ use std::time::Duration;
 
 use entity::user;
 use moka::future::Cache;
-use sea_orm::sqlx::postgres::PgListener;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QuerySelect, Statement,
 };
+use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
 use crate::error::AppError;
+use crate::notifications::{Notice, Notifications};
 
 /// The PostgreSQL channel on which account changes are announced (payload: the user id).
-const CHANNEL: &str = "qihang_account_changed";
+pub const CHANNEL: &str = "qihang_account_changed";
 /// Accounts cached at most; an entry is a few dozen bytes.
 const CAPACITY: u64 = 100_000;
 
@@ -97,37 +98,31 @@ impl AccountStates {
         }
     }
 
-    /// On PostgreSQL, starts listening for changes announced by any process (this one
-    /// included) and drops their entries. Returns once listening, so a change committed
-    /// after start-up is never missed.
-    pub async fn listen(self: &Arc<Self>) -> Result<(), AppError> {
+    /// On PostgreSQL, drops the entries of changes announced by any process (this one
+    /// included) as `notifications` hears them; they must already listen on [`CHANNEL`], so a
+    /// change committed after start-up is never missed.
+    pub fn listen(self: &Arc<Self>, notifications: Option<&Notifications>) -> Result<(), AppError> {
+        let Some(notifications) = notifications else {
+            return Ok(());
+        };
         if self.db.get_database_backend() != DbBackend::Postgres || self.cache.is_none() {
             return Ok(());
         }
-        let pool = self.db.get_postgres_connection_pool().clone();
-        let mut listener = PgListener::connect_with(&pool)
-            .await
-            .map_err(AppError::internal)?;
-        listener.listen(CHANNEL).await.map_err(AppError::internal)?;
+        let mut notices = notifications.subscribe(CHANNEL).ok_or_else(|| {
+            AppError::internal(anyhow::anyhow!("nobody listens for account changes"))
+        })?;
         let states = Arc::clone(self);
         tokio::spawn(async move {
             loop {
-                match listener.try_recv().await {
-                    Ok(Some(notification)) => {
-                        if let Ok(user_id) = Uuid::parse_str(notification.payload()) {
+                match notices.recv().await {
+                    Ok(Notice::Payload(payload)) => {
+                        if let Ok(user_id) = Uuid::parse_str(&payload) {
                             states.forget(user_id).await;
                         }
                     }
-                    // The connection was lost and is back: changes may have been missed.
-                    Ok(None) => states.forget_all(),
-                    Err(err) => {
-                        if pool.is_closed() {
-                            return;
-                        }
-                        tracing::warn!(error = %err, "account change listener failed; retrying");
-                        states.forget_all();
-                        tokio::time::sleep(Duration::from_secs(1)).await;
-                    }
+                    // Changes may have gone unheard: forget them all.
+                    Ok(Notice::Missed) | Err(RecvError::Lagged(_)) => states.forget_all(),
+                    Err(RecvError::Closed) => return,
                 }
             }
         });
