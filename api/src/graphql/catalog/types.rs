@@ -3,12 +3,12 @@
 //! lines: eight object types with a documented resolver per field, kept together so the
 //! schema walk's reach can be read in one file.
 
-use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::{api_key, inquiry, partner, producer_profile, product};
 
-use crate::error::AppError;
 use crate::graphql::base::types::IncubationBase;
 use crate::graphql::common::errors::object_payload;
+use crate::graphql::common::loaders::required;
 use crate::graphql::common::pagination::KeyConnection;
 use crate::graphql::common::scalars::{DateTime, Decimal};
 use crate::graphql::common::{ContextExt, Payload, UserError};
@@ -151,22 +151,17 @@ impl Product {
 
     /// Who makes it: the producer's public profile.
     async fn producer(&self, ctx: &Context<'_>) -> async_graphql::Result<ProducerProfile> {
-        ctx.loaders()
-            .producers
-            .load_one(self.0.producer_id)
-            .await?
-            .map(ProducerProfile)
-            .ok_or_else(|| AppError::NotFound.extend())
+        required(
+            &ctx.loaders().producers,
+            self.0.producer_id,
+            ProducerProfile,
+        )
+        .await
     }
 
     /// The base the producer works with.
     async fn base(&self, ctx: &Context<'_>) -> async_graphql::Result<IncubationBase> {
-        ctx.loaders()
-            .bases
-            .load_one(self.0.base_id)
-            .await?
-            .map(IncubationBase)
-            .ok_or_else(|| AppError::NotFound.extend())
+        required(&ctx.loaders().bases, self.0.base_id, IncubationBase).await
     }
 
     /// When it was (last) published; null for a product never published.
@@ -273,12 +268,7 @@ impl ProducerProfile {
 
     /// The base the producer works with.
     async fn base(&self, ctx: &Context<'_>) -> async_graphql::Result<IncubationBase> {
-        ctx.loaders()
-            .bases
-            .load_one(self.0.base_id)
-            .await?
-            .map(IncubationBase)
-            .ok_or_else(|| AppError::NotFound.extend())
+        required(&ctx.loaders().bases, self.0.base_id, IncubationBase).await
     }
 
     /// The producer's story, in their words.
@@ -408,22 +398,12 @@ impl Inquiry {
 
     /// Who asks.
     async fn partner(&self, ctx: &Context<'_>) -> async_graphql::Result<Partner> {
-        ctx.loaders()
-            .partners
-            .load_one(self.0.partner_id)
-            .await?
-            .map(Partner)
-            .ok_or_else(|| AppError::NotFound.extend())
+        required(&ctx.loaders().partners, self.0.partner_id, Partner).await
     }
 
     /// About what (still shown after the product is archived).
     async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Product> {
-        ctx.loaders()
-            .products
-            .load_one(self.0.product_id)
-            .await?
-            .map(Product)
-            .ok_or_else(|| AppError::NotFound.extend())
+        required(&ctx.loaders().products, self.0.product_id, Product).await
     }
 
     /// How many units.

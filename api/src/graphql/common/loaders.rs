@@ -3,10 +3,12 @@
 //! when the request can add no more keys (see [`Batching`]).
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_graphql::ErrorExtensions;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{base_focus_area, course_accessibility, trainee_interest};
 use sea_orm::DatabaseConnection;
@@ -204,6 +206,25 @@ impl<L: ListTable> Loader<Uuid> for ListLoader<L> {
 pub fn loader<T: Send + Sync + 'static>(inner: T, batching: &Arc<Batching>) -> DataLoader<T> {
     let batching = batching.clone();
     DataLoader::new(inner, move |fetch| batching.spawn(fetch)).delay(Duration::ZERO)
+}
+
+/// The object `key` names, read through `loader` and exposed as `wrap` makes it, for a
+/// relation that must exist: a row the caller may not see (or one gone since) is
+/// `NOT_FOUND`, not a null the schema does not allow.
+pub async fn required<K, L, T>(
+    loader: &DataLoader<L>,
+    key: K,
+    wrap: impl FnOnce(L::Value) -> T,
+) -> async_graphql::Result<T>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    L: Loader<K, Error = async_graphql::Error>,
+{
+    loader
+        .load_one(key)
+        .await?
+        .map(wrap)
+        .ok_or_else(|| crate::error::AppError::NotFound.extend())
 }
 
 /// A loader failure as a GraphQL error; database failures are logged and shown as `INTERNAL`.

@@ -1,16 +1,17 @@
 //! Types of the course domain.
 
-use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::{course, course_session, enrollment};
 
 use uuid::Uuid;
 
 use super::loaders::{BaseCoursesKey, EnrollmentCountKey, EnrollmentParent, EnrollmentsKey};
 use crate::auth::Actor;
-use crate::error::{AppError, GqlResultExt};
+use crate::error::GqlResultExt;
 use crate::graphql::account::types::User;
 use crate::graphql::base::types::{IncubationBase, TrainingCategory};
 use crate::graphql::common::errors::object_payload;
+use crate::graphql::common::loaders::required;
 use crate::graphql::common::pagination::{KeyConnection, TotalCount, connection, page_args};
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, Payload, UserError};
@@ -226,12 +227,7 @@ impl CourseSession {
 
     /// The course it belongs to.
     async fn course(&self, ctx: &Context<'_>) -> async_graphql::Result<Course> {
-        ctx.loaders()
-            .courses
-            .load_one(self.0.course_id)
-            .await?
-            .map(Course)
-            .ok_or_else(|| AppError::NotFound.extend())
+        required(&ctx.loaders().courses, self.0.course_id, Course).await
     }
 
     /// When it starts.
@@ -268,22 +264,12 @@ impl Enrollment {
 
     /// Who is enrolled.
     async fn trainee(&self, ctx: &Context<'_>) -> async_graphql::Result<Trainee> {
-        ctx.loaders()
-            .trainees
-            .load_one(self.0.trainee_id)
-            .await?
-            .map(Trainee)
-            .ok_or_else(|| AppError::NotFound.extend())
+        required(&ctx.loaders().trainees, self.0.trainee_id, Trainee).await
     }
 
     /// The course.
     async fn course(&self, ctx: &Context<'_>) -> async_graphql::Result<Course> {
-        ctx.loaders()
-            .courses
-            .load_one(self.0.course_id)
-            .await?
-            .map(Course)
-            .ok_or_else(|| AppError::NotFound.extend())
+        required(&ctx.loaders().courses, self.0.course_id, Course).await
     }
 
     /// Enrolled, completed or dropped.

@@ -14,6 +14,7 @@ use crate::error::{AppError, GqlResultExt};
 use crate::graphql::account::types::User;
 use crate::graphql::catalog::types::Product;
 use crate::graphql::common::errors::object_payload;
+use crate::graphql::common::loaders::required;
 use crate::graphql::common::pagination::{
     KeyConnection, MAX_PAGE_SIZE, TotalCount, connection, cost, page_args,
 };
@@ -88,12 +89,7 @@ impl StarProfile {
 
     /// The trainee cultivated.
     async fn trainee(&self, ctx: &Context<'_>) -> async_graphql::Result<Trainee> {
-        ctx.loaders()
-            .trainees
-            .load_one(self.0.trainee_id)
-            .await?
-            .map(Trainee)
-            .ok_or_else(|| AppError::NotFound.extend())
+        required(&ctx.loaders().trainees, self.0.trainee_id, Trainee).await
     }
 
     /// Current stage.
@@ -426,13 +422,7 @@ impl Livestream {
 
     /// Whose stream it was.
     async fn star(&self, ctx: &Context<'_>) -> async_graphql::Result<StarProfile> {
-        ctx.loaders()
-            .stars
-            .stars
-            .load_one(self.0.star_id)
-            .await?
-            .map(StarProfile)
-            .ok_or_else(|| AppError::NotFound.extend())
+        required(&ctx.loaders().stars.stars, self.0.star_id, StarProfile).await
     }
 
     /// Where it was streamed.
@@ -585,23 +575,17 @@ impl Award {
 
     /// Where it was won.
     async fn competition(&self, ctx: &Context<'_>) -> async_graphql::Result<Competition> {
-        ctx.loaders()
-            .stars
-            .competitions
-            .load_one(self.0.competition_id)
-            .await?
-            .map(Competition)
-            .ok_or_else(|| AppError::NotFound.extend())
+        required(
+            &ctx.loaders().stars.competitions,
+            self.0.competition_id,
+            Competition,
+        )
+        .await
     }
 
     /// Who won it.
     async fn trainee(&self, ctx: &Context<'_>) -> async_graphql::Result<Trainee> {
-        ctx.loaders()
-            .trainees
-            .load_one(self.0.trainee_id)
-            .await?
-            .map(Trainee)
-            .ok_or_else(|| AppError::NotFound.extend())
+        required(&ctx.loaders().trainees, self.0.trainee_id, Trainee).await
     }
 
     /// The prize, e.g. "一等奖".

@@ -2,13 +2,14 @@
 //! record listed by `traineeImports`. Kept apart from `types.rs` and `inputs.rs`, which are
 //! long enough already.
 
-use async_graphql::{Context, ErrorExtensions, ID, InputObject, Object, SimpleObject, Upload};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject, Upload};
 use entity::trainee_import;
 use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::graphql::account::types::User;
 use crate::graphql::base::types::IncubationBase;
+use crate::graphql::common::loaders::required;
 use crate::graphql::common::pagination::KeyConnection;
 use crate::graphql::common::scalars::DateTime;
 use crate::graphql::common::{ContextExt, Payload, UserError, ids};
@@ -128,12 +129,7 @@ impl TraineeImport {
 
     /// The base imported into.
     async fn base(&self, ctx: &Context<'_>) -> async_graphql::Result<IncubationBase> {
-        ctx.loaders()
-            .bases
-            .load_one(self.0.base_id)
-            .await?
-            .map(IncubationBase)
-            .ok_or_else(|| AppError::NotFound.extend())
+        required(&ctx.loaders().bases, self.0.base_id, IncubationBase).await
     }
 
     /// Who ran the import.

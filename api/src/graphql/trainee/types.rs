@@ -14,6 +14,7 @@ use crate::graphql::base::types::{IncubationBase, TrainingCategory};
 use crate::graphql::catalog::loaders::TraineeProductsKey;
 use crate::graphql::catalog::types::{Product, ProductConnection};
 use crate::graphql::common::errors::object_payload;
+use crate::graphql::common::loaders::required;
 use crate::graphql::common::pagination::{KeyConnection, TotalCount, connection, page_args};
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, Payload, UserError};
@@ -266,12 +267,7 @@ impl Trainee {
 
     /// The base the trainee belongs to.
     async fn base(&self, ctx: &Context<'_>) -> async_graphql::Result<IncubationBase> {
-        ctx.loaders()
-            .bases
-            .load_one(self.0.base_id)
-            .await?
-            .map(IncubationBase)
-            .ok_or_else(|| AppError::NotFound.extend())
+        required(&ctx.loaders().bases, self.0.base_id, IncubationBase).await
     }
 
     /// The trainee's enrolments you may see, oldest first (an INSTRUCTOR sees those in its own
