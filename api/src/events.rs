@@ -90,8 +90,9 @@ pub fn channel_name(schema: Option<&str>) -> String {
 }
 
 impl EventBus {
-    /// The bus for `db`. On PostgreSQL, `notifications` must already listen on the schema's
-    /// channel ([`channel_name`]), so nothing published after start-up is missed.
+    /// The bus for `db`: through PostgreSQL with the process's `notifications` (which must
+    /// already listen on the schema's channel, [`channel_name`], so nothing published after
+    /// start-up is missed), in process without them (SQLite).
     pub fn start(
         db: &DatabaseConnection,
         schema: Option<&str>,
@@ -99,7 +100,7 @@ impl EventBus {
     ) -> anyhow::Result<Self> {
         let (sender, _) = broadcast::channel(BUFFER);
         let transport = match notifications {
-            Some(notifications) if db.get_database_backend() == DbBackend::Postgres => {
+            Some(notifications) => {
                 let channel = channel_name(schema);
                 let notices = notifications
                     .subscribe(&channel)
@@ -111,7 +112,7 @@ impl EventBus {
                     _notifications: notifications,
                 }
             }
-            _ => Transport::Local,
+            None => Transport::Local,
         };
         Ok(EventBus {
             inner: Arc::new(Inner { sender, transport }),

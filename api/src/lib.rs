@@ -107,11 +107,8 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     bootstrap_admin(&config, &db).await?;
     let schema = config.database_schema.as_deref();
     let notifications = if db.get_database_backend() == DbBackend::Postgres {
-        let channels = [
-            events::channel_name(schema),
-            account_state::CHANNEL.to_owned(),
-        ];
-        let channels: Vec<&str> = channels.iter().map(String::as_str).collect();
+        let events_channel = events::channel_name(schema);
+        let channels = [events_channel.as_str(), account_state::CHANNEL];
         let listening = Notifications::start(db.get_postgres_connection_pool(), &channels)
             .await
             .context("cannot listen for notifications on the database")?;

@@ -98,16 +98,13 @@ impl AccountStates {
         }
     }
 
-    /// On PostgreSQL, drops the entries of changes announced by any process (this one
-    /// included) as `notifications` hears them; they must already listen on [`CHANNEL`], so a
-    /// change committed after start-up is never missed.
+    /// On PostgreSQL (where the process has `notifications`), drops the entries of changes
+    /// announced by any process (this one included) as they are heard; `notifications` must
+    /// already listen on [`CHANNEL`], so a change committed after start-up is never missed.
     pub fn listen(self: &Arc<Self>, notifications: Option<&Notifications>) -> Result<(), AppError> {
-        let Some(notifications) = notifications else {
+        let (Some(notifications), Some(_)) = (notifications, &self.cache) else {
             return Ok(());
         };
-        if self.db.get_database_backend() != DbBackend::Postgres || self.cache.is_none() {
-            return Ok(());
-        }
         let mut notices = notifications.subscribe(CHANNEL).ok_or_else(|| {
             AppError::internal(anyhow::anyhow!("nobody listens for account changes"))
         })?;

@@ -17,7 +17,7 @@ use entity::{
 use sea_orm::sea_query::{Expr, Func, Query, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Iterable, JoinType, QueryFilter,
-    QuerySelect, RelationDef, Select,
+    QuerySelect, Select,
 };
 
 use crate::auth::{Actor, RegionScope};
@@ -205,13 +205,6 @@ fn to_counts(rows: Vec<(String, i64)>) -> Counts {
         .collect()
 }
 
-fn trainee_base() -> RelationDef {
-    trainee::Entity::belongs_to(base::Entity)
-        .from(trainee::Column::BaseId)
-        .to(base::Column::Id)
-        .into()
-}
-
 /// Bases ACTIVE now, per region code.
 async fn active_bases(db: &impl ConnectionTrait, scopes: &[RegionScope]) -> Result<Counts, DbErr> {
     let select = base::Entity::find().filter(base::Column::Status.eq(BaseStatus::Active));
@@ -235,7 +228,7 @@ async fn new_employment(
                 .to(trainee::Column::Id)
                 .into(),
         )
-        .join(JoinType::InnerJoin, trainee_base())
+        .join(JoinType::InnerJoin, service::trainee::base_relation())
         .filter(outcome::Column::Date.between(first, last));
     per_base_region(
         db,
@@ -267,7 +260,7 @@ async fn supported_entrepreneurs(
                 .to(trainee::Column::Id)
                 .into(),
         )
-        .join(JoinType::InnerJoin, trainee_base())
+        .join(JoinType::InnerJoin, service::trainee::base_relation())
         .filter(support_record::Column::GrantedOn.between(first, last))
         .filter(
             support_record::Column::Kind
@@ -309,7 +302,7 @@ async fn stars(
                 .to(trainee::Column::Id)
                 .into(),
         )
-        .join(JoinType::InnerJoin, trainee_base())
+        .join(JoinType::InnerJoin, service::trainee::base_relation())
         .filter(star_profile::Column::Stage.eq(StarStage::Star))
         .filter(star_profile::Column::Id.in_subquery(reached));
     per_base_region(db, select, scopes, Expr::cust("COUNT(*)")).await
@@ -348,7 +341,7 @@ async fn trainees_by_category(
         return Ok(Vec::new());
     };
     let rows: Vec<(String, DisabilityCategory, i64)> = trainee::Entity::find()
-        .join(JoinType::InnerJoin, trainee_base())
+        .join(JoinType::InnerJoin, service::trainee::base_relation())
         .filter(trainee::Column::RegisteredAt.lt(end))
         .filter(in_any_region(base::Column::RegionCode, scopes))
         .select_only()

@@ -19,8 +19,8 @@ mod sealed;
 
 pub use change::{TraineeChanges, transfer, update};
 pub use query::{
-    TraineeFilter, TraineeOrder, TraineeSort, by_ids, by_ids_with_base, count, count_per_base,
-    first_per_base, get, list, may_read_personal_fields, select, visible,
+    TraineeFilter, TraineeOrder, TraineeSort, base_relation, by_ids, by_ids_with_base, count,
+    count_per_base, first_per_base, get, list, may_read_personal_fields, select, visible,
 };
 pub use registration::{Registration, ValidRegistration, check, register};
 pub use reveal::{Revealed, count_reveals, reveal, reveals};

@@ -10,7 +10,7 @@ use entity::{
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic,
-    Iterable, JoinType, QueryFilter, QueryResult, QuerySelect, Select,
+    Iterable, JoinType, QueryFilter, QueryResult, QuerySelect, RelationDef, Select,
 };
 use uuid::Uuid;
 
@@ -180,16 +180,28 @@ pub async fn get(
         .await?)
 }
 
+/// The trainees `ids` names that `actor` may see.
+fn visible_by_ids(actor: &Actor, ids: &[Uuid]) -> Select<trainee::Entity> {
+    trainee::Entity::find()
+        .filter(trainee::Column::Id.is_in(ids.iter().copied()))
+        .filter(visible(actor))
+}
+
+/// A trainee's base, to join from `trainee`.
+pub fn base_relation() -> RelationDef {
+    trainee::Entity::belongs_to(base::Entity)
+        .from(trainee::Column::BaseId)
+        .to(base::Column::Id)
+        .into()
+}
+
 /// Trainees by id among those the caller may see, for the trainee loader.
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     actor: &Actor,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, TraineeRow>, DbErr> {
-    let select = trainee::Entity::find()
-        .filter(trainee::Column::Id.is_in(ids.iter().copied()))
-        .filter(visible(actor));
-    Ok(TraineeRow::select(select)
+    Ok(TraineeRow::select(visible_by_ids(actor, ids))
         .into_model::<TraineeRow>()
         .all(db)
         .await?
@@ -221,17 +233,8 @@ pub async fn by_ids_with_base(
     actor: &Actor,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, (TraineeRow, base::Model)>, DbErr> {
-    let trainees = trainee::Entity::find()
-        .filter(trainee::Column::Id.is_in(ids.iter().copied()))
-        .filter(visible(actor));
     let joined = base::Column::iter().fold(
-        TraineeRow::select(trainees).join(
-            JoinType::InnerJoin,
-            trainee::Entity::belongs_to(base::Entity)
-                .from(trainee::Column::BaseId)
-                .to(base::Column::Id)
-                .into(),
-        ),
+        TraineeRow::select(visible_by_ids(actor, ids)).join(JoinType::InnerJoin, base_relation()),
         |select, column| {
             select.column_as(
                 Expr::col((base::Entity, column)),
