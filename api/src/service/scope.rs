@@ -283,6 +283,11 @@ impl<'a> Grants<'a> {
         self.add(condition)
     }
 
+    /// Whether a grant covers every row (a nationwide ADMIN), so the rule needs no SQL.
+    pub fn covers_everything(&self) -> bool {
+        self.everything
+    }
+
     /// The rule as a SQL condition: any grant suffices; none means no row.
     pub fn condition(self) -> Condition {
         if self.everything {

@@ -29,8 +29,8 @@ pub use query::{
     sessions_of,
 };
 pub use roster::{
-    count_per_course, count_per_trainee, enrollments_per_course, enrollments_per_trainee,
-    visible_enrollments,
+    PagedEnrollment, WithTrainees, count_per_course, count_per_trainee, enrollments_per_course,
+    enrollments_per_trainee, visible_enrollments,
 };
 pub use session::{NewSession, add_session};
 
@@ -102,10 +102,16 @@ pub fn enrollments_visible(actor: &Actor) -> Condition {
     use entity::enrollment::Column;
     let scope = Scope::of(actor);
     if matches!(scope.role(), Some(Role::Admin | Role::BaseManager)) {
+        let governed = scope.grants().staff(trainee::Column::BaseId);
+        // Every enrolment's trainee belongs to a base: a nationwide ADMIN needs no subquery
+        // that PostgreSQL would probe once per enrolment.
+        if governed.covers_everything() {
+            return Condition::all();
+        }
         let governed_trainees = Query::select()
             .column(trainee::Column::Id)
             .from(trainee::Entity)
-            .cond_where(scope.governed_bases(trainee::Column::BaseId))
+            .cond_where(governed.condition())
             .to_owned();
         return Condition::all().add(Column::TraineeId.in_subquery(governed_trainees));
     }
