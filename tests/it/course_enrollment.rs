@@ -576,11 +576,12 @@ async fn training_person_times_count_completions_by_year_and_region() {
     assert_eq!(count(Some("220300"), year - 1).await, 0);
 }
 
-/// Enrolments and trainees that lists read by position (`service::columns`) come out as the
-/// entities read by sea-orm do, NULL and set columns alike.
+/// Enrolments and trainees that lists read by position (`service::columns`), alone or joined,
+/// come out as the entities read by sea-orm do, NULL and set columns alike.
 #[tokio::test]
 async fn rows_read_by_position_match_the_entities() {
     use entity::{enrollment, trainee};
+    use qihang::service::course::{PagedEnrollment, WithTrainees};
     use qihang::service::page::PageArgs;
     use qihang::service::trainee::TraineeRow;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -621,9 +622,24 @@ async fn rows_read_by_position_match_the_entities() {
         limit: 10,
         after: None,
     };
-    let pages = qihang::service::course::enrollments_per_course(db, &admin, &[course_id], &args)
+    let admin = &admin;
+    let args = &args;
+    let page = |with_trainees| async move {
+        qihang::service::course::enrollments_per_course(
+            db,
+            admin,
+            &[course_id],
+            args,
+            with_trainees,
+        )
         .await
-        .unwrap();
+        .unwrap()
+        .remove(&course_id)
+        .unwrap()
+        .items
+    };
+    let alone = page(WithTrainees::No).await;
+    let joined = page(WithTrainees::Yes).await;
     let stored = enrollment::Entity::find()
         .filter(enrollment::Column::CourseId.eq(course_id))
         .order_by_asc(enrollment::Column::Id)
@@ -633,9 +649,22 @@ async fn rows_read_by_position_match_the_entities() {
     assert_eq!(stored.len(), 3);
     assert!(stored[0].completed_at.is_some() && stored[0].score == Some(88));
     assert!(stored[1].drop_reason.is_some() && stored[1].completed_at.is_none());
-    assert_eq!(pages[&course_id].items, stored);
+    let enrollments = |paged: &[PagedEnrollment]| -> Vec<enrollment::Model> {
+        paged.iter().map(|p| p.enrollment.clone()).collect()
+    };
+    assert_eq!(enrollments(&alone), stored);
+    assert_eq!(enrollments(&joined), stored);
+    assert!(alone.iter().all(|p| p.trainee.is_none()));
+    for paged in &joined {
+        let trainee = trainee::Entity::find_by_id(paged.enrollment.trainee_id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(paged.trainee, Some(TraineeRow::from(trainee)));
+    }
 
-    let rows = qihang::service::trainee::by_ids(db, &admin, &trainee_ids)
+    let rows = qihang::service::trainee::by_ids(db, admin, &trainee_ids)
         .await
         .unwrap();
     let stored = trainee::Entity::find()

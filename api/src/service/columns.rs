@@ -49,10 +49,34 @@ impl<'a> Columns<'a> {
         }
     }
 
+    /// Whether columns are left to read.
+    pub fn has_more(&self) -> bool {
+        self.next < column_count(self.row)
+    }
+
+    /// Whether the next column is NULL (a LEFT JOIN that matched nothing), without reading
+    /// it.
+    pub fn next_is_null(&self) -> Result<bool, DbErr> {
+        is_null(self.row, self.next).ok_or_else(|| {
+            DbErr::Type(format!(
+                "column {} cannot be asked whether it is NULL",
+                self.next
+            ))
+        })
+    }
+
     fn advance(&mut self) -> usize {
         self.next += 1;
         self.next - 1
     }
+}
+
+/// How many columns `row` has (none for a row of another kind than the two databases').
+fn column_count(row: &QueryResult) -> usize {
+    if let Some(row) = row.try_as_pg_row() {
+        return row.len();
+    }
+    row.try_as_sqlite_row().map_or(0, Row::len)
 }
 
 /// Whether column `index` of `row` is NULL, asked of the driver's row; None for a row of

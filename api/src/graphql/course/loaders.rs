@@ -5,13 +5,15 @@ use std::collections::HashMap;
 
 use async_graphql::ErrorExtensions;
 use async_graphql::dataloader::Loader;
-use entity::{course, course_session, enrollment};
+use entity::{course, course_session};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use super::types::Enrollment;
 use crate::auth::Actor;
 use crate::graphql::common::loaders::loader_error;
 use crate::service;
+use crate::service::course::WithTrainees;
 use crate::service::page::{Page, PageArgs};
 
 /// Courses by id, for sessions and enrolments the caller already sees.
@@ -55,38 +57,43 @@ pub struct EnrollmentsKey {
     pub parent: EnrollmentParent,
     pub id: Uuid,
     pub args: PageArgs,
+    /// Whether the page's selection asks for each enrolment's trainee.
+    pub with_trainees: WithTrainees,
 }
 
 /// Pages of enrolments per course or per trainee: one statement for all parents of a kind
-/// asking the same page.
+/// asking the same page, which also reads the trainees when the selection asks for them.
 pub struct EnrollmentPagesLoader {
     pub db: DatabaseConnection,
     pub actor: Actor,
 }
 
 impl Loader<EnrollmentsKey> for EnrollmentPagesLoader {
-    type Value = Page<enrollment::Model>;
+    type Value = Page<Enrollment>;
     type Error = async_graphql::Error;
 
     async fn load(
         &self,
         keys: &[EnrollmentsKey],
     ) -> Result<HashMap<EnrollmentsKey, Self::Value>, Self::Error> {
-        let mut groups: HashMap<(EnrollmentParent, &PageArgs), Vec<Uuid>> = HashMap::new();
+        type Group<'a> = (EnrollmentParent, &'a PageArgs, WithTrainees);
+        let mut groups: HashMap<Group<'_>, Vec<Uuid>> = HashMap::new();
         for key in keys {
             groups
-                .entry((key.parent, &key.args))
+                .entry((key.parent, &key.args, key.with_trainees))
                 .or_default()
                 .push(key.id);
         }
         let mut pages = HashMap::new();
-        for ((parent, args), ids) in groups {
+        for ((parent, args, with_trainees), ids) in groups {
+            let (db, actor) = (&self.db, &self.actor);
             let by_parent = match parent {
                 EnrollmentParent::Course => {
-                    service::course::enrollments_per_course(&self.db, &self.actor, &ids, args).await
+                    service::course::enrollments_per_course(db, actor, &ids, args, with_trainees)
+                        .await
                 }
                 EnrollmentParent::Trainee => {
-                    service::course::enrollments_per_trainee(&self.db, &self.actor, &ids, args)
+                    service::course::enrollments_per_trainee(db, actor, &ids, args, with_trainees)
                         .await
                 }
             }
@@ -96,8 +103,9 @@ impl Loader<EnrollmentsKey> for EnrollmentPagesLoader {
                     parent,
                     id,
                     args: args.clone(),
+                    with_trainees,
                 };
-                pages.insert(key, page);
+                pages.insert(key, page.map(Enrollment::from));
             }
         }
         Ok(pages)

@@ -1,6 +1,8 @@
 //! Types of the course domain.
 
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, Lookahead, Object, SimpleObject};
 use entity::{course, course_session, enrollment};
 
 use uuid::Uuid;
@@ -16,8 +18,9 @@ use crate::graphql::common::pagination::{KeyConnection, TotalCount, connection, 
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, Payload, UserError};
 use crate::graphql::trainee::types::Trainee;
-use crate::service::course::{AttendanceRecorded, CertificateCheck};
+use crate::service::course::{AttendanceRecorded, CertificateCheck, PagedEnrollment, WithTrainees};
 use crate::service::page::Page;
+use crate::service::trainee::TraineeRow;
 
 /// How a course is delivered.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -251,56 +254,79 @@ impl CourseSession {
     }
 }
 
-/// The stored row, exposed through the `#[Object]` impl below.
-pub struct Enrollment(pub enrollment::Model);
+/// The stored row, exposed through the `#[Object]` impl below, with its trainee when a page
+/// read it joined.
+#[derive(Clone)]
+pub struct Enrollment {
+    row: enrollment::Model,
+    trainee: Option<Arc<TraineeRow>>,
+}
+
+impl From<enrollment::Model> for Enrollment {
+    fn from(row: enrollment::Model) -> Self {
+        Enrollment { row, trainee: None }
+    }
+}
+
+impl From<PagedEnrollment> for Enrollment {
+    fn from(paged: PagedEnrollment) -> Self {
+        Enrollment {
+            row: paged.enrollment,
+            trainee: paged.trainee.map(Arc::new),
+        }
+    }
+}
 
 /// A trainee's place in a course.
 #[Object]
 impl Enrollment {
     /// Opaque id.
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.row.id.to_string())
     }
 
     /// Who is enrolled.
     async fn trainee(&self, ctx: &Context<'_>) -> async_graphql::Result<Trainee> {
-        required(&ctx.loaders().trainees, self.0.trainee_id, Trainee).await
+        if let Some(trainee) = &self.trainee {
+            return Ok(Trainee(trainee.clone()));
+        }
+        required(&ctx.loaders().trainees, self.row.trainee_id, Trainee).await
     }
 
     /// The course.
     async fn course(&self, ctx: &Context<'_>) -> async_graphql::Result<Course> {
-        required(&ctx.loaders().courses, self.0.course_id, Course).await
+        required(&ctx.loaders().courses, self.row.course_id, Course).await
     }
 
     /// Enrolled, completed or dropped.
     async fn status(&self) -> EnrollmentStatus {
-        self.0.status.into()
+        self.row.status.into()
     }
 
     /// When the seat was taken (last taken, for a re-enrolment).
     async fn enrolled_at(&self) -> DateTime {
-        self.0.enrolled_at.into()
+        self.row.enrolled_at.into()
     }
 
     /// When the course was completed.
     async fn completed_at(&self) -> Option<DateTime> {
-        self.0.completed_at.map(Into::into)
+        self.row.completed_at.map(Into::into)
     }
 
     /// Sessions of the course the trainee attended.
     async fn attended_sessions(&self) -> i32 {
-        self.0.attended_sessions
+        self.row.attended_sessions
     }
 
     /// Final score 0–100, if one was given at completion.
     async fn score(&self) -> Option<i32> {
-        self.0.score
+        self.row.score
     }
 
     /// The certificate number issued at completion, e.g. `QH-2026-7K3F-9Q2M`; anyone can
     /// check it with `verifyCertificate`.
     async fn certificate_number(&self) -> Option<&str> {
-        self.0.certificate_number.as_deref()
+        self.row.certificate_number.as_deref()
     }
 }
 
@@ -318,10 +344,20 @@ pub async fn enrollment_connection(
     ctx.actor()?;
     let args = page_args(first, after, None, None).gql()?;
     let loaders = ctx.loaders().clone();
+    // Asked for the trainees, the page reads them joined: one statement, not two in a row.
+    let asks = |nodes: Lookahead<'_>| nodes.field("trainee").exists();
+    let selection = ctx.look_ahead();
+    let with_trainees =
+        if asks(selection.field("nodes")) || asks(selection.field("edges").field("node")) {
+            WithTrainees::Yes
+        } else {
+            WithTrainees::No
+        };
     let key = EnrollmentsKey {
         parent,
         id,
         args: args.clone(),
+        with_trainees,
     };
     let page = loaders
         .enrollment_pages
@@ -335,7 +371,7 @@ pub async fn enrollment_connection(
             Ok(loaders.enrollment_counts.load_one(key).await?.unwrap_or(0))
         })
     });
-    Ok(connection(page, |e| e.id, Enrollment, total))
+    Ok(connection(page, |e| e.row.id, |e| e, total))
 }
 
 /// A nested `courses` connection of a base, through the batching loaders.
@@ -435,7 +471,7 @@ pub struct EnrollmentPayload {
     pub user_errors: Vec<UserError>,
 }
 
-object_payload!(EnrollmentPayload, enrollment: enrollment::Model => Enrollment);
+object_payload!(EnrollmentPayload, enrollment: enrollment::Model => Enrollment::from);
 
 /// Result of `recordAttendance`.
 #[derive(SimpleObject, Default)]

@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
-use entity::enrollment;
+use entity::{enrollment, trainee};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ConnectionTrait, DbErr, EntityTrait, FromQueryResult, ModelTrait, QueryFilter, QueryResult,
-    Select, Value,
+    ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, JoinType, ModelTrait,
+    QueryFilter, QueryResult, QuerySelect, RelationDef, Select, Value,
 };
 use uuid::Uuid;
 
@@ -15,76 +16,121 @@ use crate::auth::Actor;
 use crate::error::AppError;
 use crate::service::columns::Columns;
 use crate::service::page::{self, Order, Page, PageArgs};
+use crate::service::trainee::TraineeRow;
 
-/// An enrolment as nested pages read it: every column, by position (most of an enrolment's
-/// columns are NULL until it completes or is dropped, and sea-orm's derived reading pays for
-/// each NULL).
-struct EnrollmentRow(enrollment::Model);
-
-impl EnrollmentRow {
-    const COLUMNS: [enrollment::Column; 14] = {
-        use enrollment::Column::*;
-        [
-            Id,
-            CourseId,
-            TraineeId,
-            Status,
-            EnrolledAt,
-            CompletedAt,
-            DroppedAt,
-            DropReason,
-            Score,
-            CertificateNumber,
-            CreditedRegionCode,
-            AttendedSessions,
-            CreatedAt,
-            UpdatedAt,
-        ]
-    };
+/// An enrolment of a nested page, with its trainee when the page was read with its trainees
+/// and the caller may see that trainee.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PagedEnrollment {
+    pub enrollment: enrollment::Model,
+    pub trainee: Option<TraineeRow>,
 }
 
-impl FromQueryResult for EnrollmentRow {
+/// Whether a nested page also reads each enrolment's trainee, in the same statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WithTrainees {
+    No,
+    /// Those the caller may see; the others stay unread (and a field asking for one finds
+    /// it absent, as it would through the trainee loader).
+    Yes,
+}
+
+/// An enrolment's columns, read by position (most of them are NULL until it completes or is
+/// dropped, and sea-orm's derived reading pays for each NULL).
+const ENROLLMENT_COLUMNS: [enrollment::Column; 14] = {
+    use enrollment::Column::*;
+    [
+        Id,
+        CourseId,
+        TraineeId,
+        Status,
+        EnrolledAt,
+        CompletedAt,
+        DroppedAt,
+        DropReason,
+        Score,
+        CertificateNumber,
+        CreditedRegionCode,
+        AttendedSessions,
+        CreatedAt,
+        UpdatedAt,
+    ]
+};
+
+fn read_enrollment(columns: &mut Columns<'_>) -> Result<enrollment::Model, DbErr> {
+    Ok(enrollment::Model {
+        id: columns.get()?,
+        course_id: columns.get()?,
+        trainee_id: columns.get()?,
+        status: columns.get()?,
+        enrolled_at: columns.get()?,
+        completed_at: columns.get_nullable()?,
+        dropped_at: columns.get_nullable()?,
+        drop_reason: columns.get_nullable()?,
+        score: columns.get_nullable()?,
+        certificate_number: columns.get_nullable()?,
+        credited_region_code: columns.get_nullable()?,
+        attended_sessions: columns.get()?,
+        created_at: columns.get()?,
+        updated_at: columns.get()?,
+    })
+}
+
+/// The joined trainee's columns follow the enrolment's under this prefix, so the page's
+/// `SELECT page.*` keeps every name distinct (both tables have an `id`).
+const TRAINEE_PREFIX: &str = "trainee__";
+
+impl FromQueryResult for PagedEnrollment {
     fn from_query_result(row: &QueryResult, prefix: &str) -> Result<Self, DbErr> {
         let mut columns = Columns::of(row, prefix)?;
-        Ok(EnrollmentRow(enrollment::Model {
-            id: columns.get()?,
-            course_id: columns.get()?,
-            trainee_id: columns.get()?,
-            status: columns.get()?,
-            enrolled_at: columns.get()?,
-            completed_at: columns.get_nullable()?,
-            dropped_at: columns.get_nullable()?,
-            drop_reason: columns.get_nullable()?,
-            score: columns.get_nullable()?,
-            certificate_number: columns.get_nullable()?,
-            credited_region_code: columns.get_nullable()?,
-            attended_sessions: columns.get()?,
-            created_at: columns.get()?,
-            updated_at: columns.get()?,
-        }))
+        let enrollment = read_enrollment(&mut columns)?;
+        // Without joined columns, or with a trainee the caller may not see (NULLs).
+        let trainee = if !columns.has_more() || columns.next_is_null()? {
+            None
+        } else {
+            Some(TraineeRow::read(&mut columns)?)
+        };
+        Ok(PagedEnrollment {
+            enrollment,
+            trainee,
+        })
     }
 }
 
-impl page::Row<enrollment::Entity> for EnrollmentRow {
+impl page::Row<enrollment::Entity> for PagedEnrollment {
     fn column_value(&self, column: enrollment::Column) -> Value {
-        self.0.get(column)
+        self.enrollment.get(column)
     }
 }
 
-/// Pages of `select`'s enrolments per `parent`, read as [`EnrollmentRow`]s.
+/// Pages of the enrolments the caller may read per `parent`, with their trainees if asked.
 async fn pages_per(
     db: &impl ConnectionTrait,
-    select: Select<enrollment::Entity>,
+    actor: &Actor,
     parent: enrollment::Column,
     parent_ids: &[Uuid],
     args: &PageArgs,
-) -> Result<HashMap<Uuid, Page<enrollment::Model>>, AppError> {
-    let select = Columns::select(select, &EnrollmentRow::COLUMNS);
-    let pages = page::fetch_per_parent(db, select, parent, parent_ids, &by_id(), args).await?;
-    Ok(pages
-        .into_iter()
-        .map(|(id, page): (Uuid, Page<EnrollmentRow>)| (id, page.map(|row| row.0)))
-        .collect())
+    with_trainees: WithTrainees,
+) -> Result<HashMap<Uuid, Page<PagedEnrollment>>, AppError> {
+    let mut select = Columns::select(visible_enrollments(actor), &ENROLLMENT_COLUMNS);
+    if with_trainees == WithTrainees::Yes {
+        let visible = crate::service::trainee::visible(actor);
+        let trainee_if_visible: RelationDef = enrollment::Entity::belongs_to(trainee::Entity)
+            .from(enrollment::Column::TraineeId)
+            .to(trainee::Column::Id)
+            .on_condition(move |_, _| visible.clone())
+            .into();
+        select = TraineeRow::COLUMNS.iter().fold(
+            select.join(JoinType::LeftJoin, trainee_if_visible),
+            |select, column| {
+                select.column_as(
+                    Expr::col((trainee::Entity, *column)),
+                    format!("{TRAINEE_PREFIX}{}", column.as_str()),
+                )
+            },
+        );
+    }
+    page::fetch_per_parent(db, select, parent, parent_ids, &by_id(), args).await
 }
 
 /// The enrolments the caller may read, as a select to filter and page further.
@@ -103,13 +149,15 @@ pub async fn enrollments_per_course(
     actor: &Actor,
     course_ids: &[Uuid],
     args: &PageArgs,
-) -> Result<HashMap<Uuid, Page<enrollment::Model>>, AppError> {
+    with_trainees: WithTrainees,
+) -> Result<HashMap<Uuid, Page<PagedEnrollment>>, AppError> {
     pages_per(
         db,
-        visible_enrollments(actor),
+        actor,
         enrollment::Column::CourseId,
         course_ids,
         args,
+        with_trainees,
     )
     .await
 }
@@ -135,13 +183,15 @@ pub async fn enrollments_per_trainee(
     actor: &Actor,
     trainee_ids: &[Uuid],
     args: &PageArgs,
-) -> Result<HashMap<Uuid, Page<enrollment::Model>>, AppError> {
+    with_trainees: WithTrainees,
+) -> Result<HashMap<Uuid, Page<PagedEnrollment>>, AppError> {
     pages_per(
         db,
-        visible_enrollments(actor),
+        actor,
         enrollment::Column::TraineeId,
         trainee_ids,
         args,
+        with_trainees,
     )
     .await
 }

@@ -72,7 +72,13 @@ impl TraineeRow {
 
 impl FromQueryResult for TraineeRow {
     fn from_query_result(row: &QueryResult, prefix: &str) -> Result<Self, DbErr> {
-        let mut columns = Columns::of(row, prefix)?;
+        TraineeRow::read(&mut Columns::of(row, prefix)?)
+    }
+}
+
+impl TraineeRow {
+    /// Reads [`TraineeRow::COLUMNS`] from where `columns` stands (after a joined row's own).
+    pub fn read(columns: &mut Columns<'_>) -> Result<Self, DbErr> {
         Ok(TraineeRow {
             id: columns.get()?,
             base_id: columns.get()?,
