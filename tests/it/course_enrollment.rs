@@ -576,11 +576,11 @@ async fn training_person_times_count_completions_by_year_and_region() {
     assert_eq!(count(Some("220300"), year - 1).await, 0);
 }
 
-/// Enrolments and trainees that lists read by position (`service::columns`), alone or joined,
-/// come out as the entities read by sea-orm do, NULL and set columns alike.
+/// Enrolments, trainees and service records that lists read by position (`service::columns`),
+/// alone or joined, come out as the entities read by sea-orm do, NULL and set columns alike.
 #[tokio::test]
 async fn rows_read_by_position_match_the_entities() {
-    use entity::{enrollment, trainee};
+    use entity::{enrollment, service_record, trainee};
     use qihang::service::course::{PagedEnrollment, WithTrainees};
     use qihang::service::page::PageArgs;
     use qihang::service::trainee::TraineeRow;
@@ -677,4 +677,33 @@ async fn rows_read_by_position_match_the_entities() {
     for model in stored {
         assert_eq!(rows[&model.id], TraineeRow::from(model));
     }
+
+    for (kind, notes) in [
+        ("INFO_VERIFICATION", None),
+        ("EMPLOYMENT_SERVICE", Some("推荐到客服岗位")),
+    ] {
+        let service = json!({ "traineeId": trainee_ids[0], "kind": kind, "date": "2026-03-02",
+            "notes": notes });
+        let data = n
+            .app
+            .data(
+                "mutation($i: RecordServiceInput!) { recordService(input: $i) { userErrors { field code message } } }",
+                json!({ "i": service }),
+                Some(&n.manager_a),
+            )
+            .await;
+        assert_eq!(data["recordService"]["userErrors"], json!([]), "{data}");
+    }
+    let read = qihang::service::trainee::employment::of_trainees(db, &trainee_ids)
+        .await
+        .unwrap();
+    let stored = service_record::Entity::find()
+        .order_by_asc(service_record::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 2);
+    assert!(stored[0].notes.is_none() && stored[1].notes.is_some());
+    assert_eq!(read[&trainee_ids[0]], stored);
+    assert_eq!(read.len(), 1);
 }

@@ -62,7 +62,7 @@ fn read_enrollment(columns: &mut Columns<'_>) -> Result<enrollment::Model, DbErr
         id: columns.get()?,
         course_id: columns.get()?,
         trainee_id: columns.get()?,
-        status: columns.get()?,
+        status: columns.get_enum()?,
         enrolled_at: columns.get()?,
         completed_at: columns.get_nullable()?,
         dropped_at: columns.get_nullable()?,

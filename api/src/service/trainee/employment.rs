@@ -6,12 +6,13 @@ use chrono::NaiveDate;
 use entity::{ServiceKind, service_record};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder,
+    EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QueryResult,
 };
 use uuid::Uuid;
 
 use super::{get, staff};
 use crate::auth::Actor;
+use crate::service::columns::Columns;
 use crate::service::write::write;
 use crate::service::{Problems, ServiceResult, UserErrorCode, china_today, now, validate};
 
@@ -58,20 +59,48 @@ pub async fn record(
         .await
 }
 
+/// A service record as a trainee list reads it (two per trainee in a page of them): by
+/// position, see [`Columns`].
+struct ServiceRecordRow(service_record::Model);
+
+impl ServiceRecordRow {
+    const COLUMNS: [service_record::Column; 7] = {
+        use service_record::Column::*;
+        [Id, TraineeId, Kind, Date, Notes, RecordedBy, CreatedAt]
+    };
+}
+
+impl FromQueryResult for ServiceRecordRow {
+    fn from_query_result(row: &QueryResult, prefix: &str) -> Result<Self, DbErr> {
+        let mut columns = Columns::of(row, prefix)?;
+        Ok(ServiceRecordRow(service_record::Model {
+            id: columns.get()?,
+            trainee_id: columns.get()?,
+            kind: columns.get_enum()?,
+            date: columns.get()?,
+            notes: columns.get_nullable()?,
+            recorded_by: columns.get_nullable()?,
+            created_at: columns.get()?,
+        }))
+    }
+}
+
 /// The services of each trainee, by date, for the services loader. The caller has already
 /// seen the trainees.
 pub async fn of_trainees(
     db: &impl ConnectionTrait,
     trainee_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<service_record::Model>>, DbErr> {
-    let records = service_record::Entity::find()
+    let select = service_record::Entity::find()
         .filter(service_record::Column::TraineeId.is_in(trainee_ids.iter().copied()))
         .order_by_asc(service_record::Column::Date)
-        .order_by_asc(service_record::Column::Id)
+        .order_by_asc(service_record::Column::Id);
+    let records = Columns::select(select, &ServiceRecordRow::COLUMNS)
+        .into_model::<ServiceRecordRow>()
         .all(db)
         .await?;
     let mut by_trainee: HashMap<Uuid, Vec<service_record::Model>> = HashMap::new();
-    for record in records {
+    for ServiceRecordRow(record) in records {
         by_trainee
             .entry(record.trainee_id)
             .or_default()
