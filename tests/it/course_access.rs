@@ -215,6 +215,25 @@ async fn the_nested_course_list_runs_in_a_constant_number_of_statements() {
     // courses, bases, instructors, sessions, enrolment pages with their trainees, their
     // counts.
     assert_eq!(statements, 6, "ran {statements} statements");
+
+    // Asked through `nodes` and a fragment, the trainees are still read with their page.
+    let query = "{ courses(first: 50) { nodes { enrollments(first: 5) { nodes { ...Seat } } } } }
+        fragment Seat on Enrollment { trainee { name } }";
+    let before = measured.statements();
+    let data = measured.data(query, json!({}), Some(&n.admin)).await;
+    let statements = measured.statements() - before;
+    let seats = &data["courses"]["nodes"][0]["enrollments"]["nodes"];
+    assert_eq!(seats.as_array().unwrap().len(), 5);
+    assert!(
+        seats[0]["trainee"]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("学员")
+    );
+    assert_eq!(
+        statements, 2,
+        "courses, then enrolment pages with their trainees"
+    );
 }
 
 /// Rows each scan of `relation` in a PostgreSQL plan produced (actual rows × loops), with
