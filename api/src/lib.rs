@@ -63,6 +63,10 @@ pub async fn connect(
     options
         .max_connections(if url.starts_with("sqlite:") { 8 } else { 16 })
         .connect_timeout(Duration::from_secs(10))
+        // sqlx pings a connection when it goes back to the pool; pinging it again when taken
+        // out cost every statement a second round trip (and PostgreSQL a wake-up). Only a
+        // connection idle long enough to have been dropped by the server is pinged first.
+        .test_before_acquire_if_idle_for(Duration::from_secs(10))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
