@@ -14,7 +14,7 @@
 # Settings (environment):
 #   BENCH_PG_URL        server to use           postgres://postgres@127.0.0.1:5432
 #   BENCH_DB            database, recreated     qihang_bench_load
-#   BENCH_PORT          port of the servers     18480
+#   BENCH_PORT          first port of the servers (Qihang; v5 +1, v4 +2)   18480
 #   BENCH_DURATION      seconds per measurement 10
 #   BENCH_WARMUP        seconds of warm-up      3
 #   BENCH_CONNECTIONS   connection counts       "1 16"
@@ -39,7 +39,6 @@ SERVERS="${BENCH_SERVERS:-qihang postgraphile5 postgraphile4}"
 PROFILE_QUERY="${BENCH_PROFILE_QUERY:-nested}"
 RESULTS="$HERE/results"
 PORT="${BENCH_PORT:-18480}"
-URL="http://127.0.0.1:$PORT/graphql"
 NODE="$HERE/node_modules/.bin/node"
 TICK_MS=$((1000 / $(getconf CLK_TCK)))
 export BENCH_LOGIN=bench BENCH_PASSWORD=bench-password-123
@@ -67,76 +66,91 @@ install_tools() {
 }
 
 # ---- processes -----------------------------------------------------------------------------
-SERVER_PID=""
-stop_server() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
+# The servers run side by side, each on its own port, so every cell of the table is measured
+# right after the same cell of the other servers: on a shared host the speed of the machine
+# drifts over minutes, and measuring one server after the other would put that drift between
+# them.
+declare -A PIDS=() PORTS=([qihang]=$PORT [postgraphile5]=$((PORT + 1)) [postgraphile4]=$((PORT + 2)))
+url_of() { echo "http://127.0.0.1:${PORTS[$1]}/graphql"; }
+
+stop_server() { # <server>
+  local pid=${PIDS[$1]:-}
+  if [[ -n "$pid" ]]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    unset "PIDS[$1]"
   fi
 }
-trap stop_server EXIT
+stop_servers() {
+  local server
+  for server in "${!PIDS[@]}"; do stop_server "$server"; done
+}
+trap stop_servers EXIT
 
-# Waits until `$URL` answers a trivial query.
-wait_ready() {
+# Waits until <server> answers a trivial query.
+wait_ready() { # <server> <log file>
+  local url
+  url=$(url_of "$1")
   for _ in $(seq 1 120); do
     if curl -sf -o /dev/null -H 'content-type: application/json' \
-      --data '{"query":"{ __typename }"}' "$URL"; then
+      --data '{"query":"{ __typename }"}' "$url"; then
       return 0
     fi
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "the server exited; see $1" >&2; return 1; }
+    kill -0 "${PIDS[$1]}" 2>/dev/null || { echo "$1 exited; see $2" >&2; return 1; }
     sleep 0.5
   done
-  echo "the server did not become ready; see $1" >&2
+  echo "$1 did not become ready; see $2" >&2
   return 1
 }
 
 QIHANG_BIN=""
 # Product images the seed uploads go to results/media, not into the caller's directory.
 start_qihang() { # <log file> [RUST_LOG]
-  env DATABASE_URL="$DB_URL" QIHANG_LISTEN="127.0.0.1:$PORT" QIHANG_ENV=production \
+  env DATABASE_URL="$DB_URL" QIHANG_LISTEN="127.0.0.1:${PORTS[qihang]}" QIHANG_ENV=production \
     QIHANG_JWT_SECRET="$JWT_SECRET" QIHANG_DATA_KEY="$DATA_KEY" \
     QIHANG_ADMIN_LOGIN="$BENCH_LOGIN" QIHANG_ADMIN_PASSWORD="$BENCH_PASSWORD" \
     QIHANG_ACCESS_TOKEN_TTL=86400 QIHANG_MEDIA_DIR="$RESULTS/media" QIHANG_LOG_FORMAT=json \
     RUST_LOG="${2:-info,sqlx=warn}" \
     "$QIHANG_BIN" >"$1" 2>&1 &
-  SERVER_PID=$!
-  wait_ready "$1"
+  PIDS[qihang]=$!
+  wait_ready qihang "$1"
 }
 
 # Both PostGraphiles get the connection-filter plugin, for the product search (`filter`).
 start_postgraphile5() {
   GRAPHILE_ENV=production "$NODE" "$HERE/node_modules/postgraphile/dist/cli-run.js" \
     -P postgraphile/presets/amber,postgraphile-plugin-connection-filter:PostGraphileConnectionFilterPreset \
-    -c "$DB_URL" -s public -n 127.0.0.1 -p "$PORT" >"$1" 2>&1 &
-  SERVER_PID=$!
-  wait_ready "$1"
+    -c "$DB_URL" -s public -n 127.0.0.1 -p "${PORTS[postgraphile5]}" >"$1" 2>&1 &
+  PIDS[postgraphile5]=$!
+  wait_ready postgraphile5 "$1"
 }
 
 # v4 runs in v4/, where it finds its smart tags (postgraphile.tags.json5).
 start_postgraphile4() {
   (cd "$HERE/v4" && exec env NODE_ENV=production "$NODE" node_modules/postgraphile/cli.js \
-    -c "$DB_URL" -s public -n 127.0.0.1 -p "$PORT" --disable-query-log \
+    -c "$DB_URL" -s public -n 127.0.0.1 -p "${PORTS[postgraphile4]}" --disable-query-log \
     --append-plugins postgraphile-plugin-connection-filter) >"$1" 2>&1 &
-  SERVER_PID=$!
-  wait_ready "$1"
+  PIDS[postgraphile4]=$!
+  wait_ready postgraphile4 "$1"
 }
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
-peak_rss_kb() { awk '/^VmHWM/ { print $2 }' "/proc/$SERVER_PID/status"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/${PIDS[$1]}/stat"; }
+peak_rss_kb() { awk '/^VmHWM/ { print $2 }' "/proc/${PIDS[$1]}/status"; }
+token_of() { [[ $1 == qihang ]] && echo "$TOKEN" || true; }
 
 # One measurement: wrk for $DURATION s after a warm-up; appends a line to runs.tsv.
 measure() { # <server> <query> <connections>
   local server=$1 query=$2 conns=$3 body="$RESULTS/bodies/$2.$1.json" threads=$(($3 < 2 ? 1 : 2))
-  local token=""
-  [[ $server == qihang ]] && token="$TOKEN"
+  local token url
+  token=$(token_of "$server")
+  url=$(url_of "$server")
   BODY_FILE="$body" TOKEN="$token" wrk -t"$threads" -c"$conns" -d"${WARMUP}s" \
-    -s "$HERE/wrk.lua" "$URL" >/dev/null
+    -s "$HERE/wrk.lua" "$url" >/dev/null
   local before after out
-  before=$(cpu_ticks)
+  before=$(cpu_ticks "$server")
   out=$(BODY_FILE="$body" TOKEN="$token" wrk -t"$threads" -c"$conns" -d"${DURATION}s" \
-    --latency -s "$HERE/wrk.lua" "$URL" | tail -n 1)
-  after=$(cpu_ticks)
+    --latency -s "$HERE/wrk.lua" "$url" | tail -n 1)
+  after=$(cpu_ticks "$server")
   echo "$out" >"$RESULTS/wrk.$server.$query.c$conns.json"
   "$NODE" -e '
     const r = JSON.parse(process.argv[1]);
@@ -148,24 +162,37 @@ measure() { # <server> <query> <connections>
   ' "$out" "$server" "$query" "$conns" "$((after - before))" "$TICK_MS" | tee -a "$RESULTS/runs.tsv" >&2
 }
 
-measure_server() { # <server>
-  local server=$1
-  log "$server"
-  "start_$server" "$RESULTS/$server.log"
-  local query
+# Every query's answer from every server is checked before any is measured.
+check_answers() {
+  local query server
   while IFS=$'\t' read -r -u 3 query _; do
-    printf '%s %s: ' "$server" "$query" >&2
-    "$NODE" "$HERE/queries.mjs" check "$server" "$URL" "$RESULTS/bodies/$query.$server.json" \
-      "$([[ $server == qihang ]] && echo "$TOKEN")" | tee "$RESULTS/shape.$server.$query" >&2
-    for conns in $CONNECTIONS; do
-      measure "$server" "$query" "$conns"
+    for server in $SERVERS; do
+      printf '%s %s: ' "$server" "$query" >&2
+      "$NODE" "$HERE/queries.mjs" check "$server" "$(url_of "$server")" \
+        "$RESULTS/bodies/$query.$server.json" "$(token_of "$server")" |
+        tee "$RESULTS/shape.$server.$query" >&2
     done
   done 3<"$RESULTS/bodies/queries.tsv"
-  printf '%s\t%s\n' "$server" "$(peak_rss_kb)" >>"$RESULTS/rss.tsv"
-  if [[ $server == qihang && $MODE == profile ]]; then
-    profile_qihang
-  fi
-  stop_server
+}
+
+# Each query at each connection count on every server in turn (and the SQL floor beside the
+# nested query), so the servers of one cell are measured within a minute of each other.
+measure_all() {
+  local query conns server
+  while IFS=$'\t' read -r -u 3 query _; do
+    for conns in $CONNECTIONS; do
+      log "$query, $conns connections"
+      for server in $SERVERS; do
+        measure "$server" "$query" "$conns"
+      done
+      if [[ $query == nested ]]; then
+        measure_floor "$conns"
+      fi
+    done
+  done 3<"$RESULTS/bodies/queries.tsv"
+  for server in $SERVERS; do
+    printf '%s\t%s\n' "$server" "$(peak_rss_kb "$server")" >>"$RESULTS/rss.tsv"
+  done
 }
 
 # perf profile of Qihang under one query at 16 connections: flat, by symbol (the
@@ -173,10 +200,10 @@ measure_server() { # <server>
 profile_qihang() {
   log "profiling Qihang (perf record, $PROFILE_QUERY query, 16 connections)"
   BODY_FILE="$RESULTS/bodies/$PROFILE_QUERY.qihang.json" TOKEN="$TOKEN" \
-    wrk -t2 -c16 -d"$((DURATION + 2))s" -s "$HERE/wrk.lua" "$URL" >/dev/null &
+    wrk -t2 -c16 -d"$((DURATION + 2))s" -s "$HERE/wrk.lua" "$(url_of qihang)" >/dev/null &
   local wrk_pid=$!
   sleep 1
-  perf record -F 999 -p "$SERVER_PID" -o "$RESULTS/perf.data" -- sleep "$DURATION" 2>/dev/null
+  perf record -F 999 -p "${PIDS[qihang]}" -o "$RESULTS/perf.data" -- sleep "$DURATION" 2>/dev/null
   wait "$wrk_pid"
   perf report -i "$RESULTS/perf.data" --no-children --sort symbol --percent-limit 0 \
     --stdio 2>/dev/null | grep -E '^ +[0-9]' | sed -E 's/ +-? +-? *$//' >"$RESULTS/profile.txt" || true
@@ -202,7 +229,7 @@ capture_floor() {
   local logfile="$RESULTS/qihang-capture.log" lines
   lines=$(wc -l <"$logfile")
   curl -sf -o /dev/null -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \
-    --data @"$RESULTS/bodies/nested.qihang.json" "$URL"
+    --data @"$RESULTS/bodies/nested.qihang.json" "$(url_of qihang)"
   sleep 1
   tail -n +"$((lines + 1))" "$logfile" | "$NODE" -e '
     const lines = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean);
@@ -215,28 +242,23 @@ capture_floor() {
   echo "captured $(grep -c ';$' "$RESULTS/floor.sql") statements for the nested query" >&2
 }
 
-measure_floor() {
-  log "SQL floor (pgbench, the nested query's statements)"
-  local conns threads out
-  for conns in $CONNECTIONS; do
-    threads=$((conns < 2 ? 1 : 2))
-    pgbench -n -M prepared -f "$RESULTS/floor.sql" -c "$conns" -j "$threads" -T "$WARMUP" \
-      "$DB_URL" >/dev/null 2>&1
-    rm -f "$RESULTS"/pgbench_log.*
-    out=$(pgbench -n -M prepared -f "$RESULTS/floor.sql" -c "$conns" -j "$threads" \
-      -T "$DURATION" -l --log-prefix="$RESULTS/pgbench_log" "$DB_URL" 2>&1)
-    local tps
-    tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$out" | tail -n 1)
-    # Per-transaction log: the third column is the latency in microseconds.
-    cat "$RESULTS"/pgbench_log.* | awk '{ print $3 }' | sort -n | awk -v tps="$tps" -v c="$conns" '
-      { v[NR] = $1 }
-      END {
-        p50 = v[int(NR * 0.50) > 0 ? int(NR * 0.50) : 1] / 1000
-        p99 = v[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1] / 1000
-        printf "floor\tnested\t%s\t%.1f\t%.2f\t%.2f\t-\t0\n", c, tps, p50, p99
-      }' | tee -a "$RESULTS/runs.tsv" >&2
-    rm -f "$RESULTS"/pgbench_log.*
-  done
+measure_floor() { # <connections>
+  local conns=$1 threads=$(($1 < 2 ? 1 : 2)) out tps
+  pgbench -n -M prepared -f "$RESULTS/floor.sql" -c "$conns" -j "$threads" -T "$WARMUP" \
+    "$DB_URL" >/dev/null 2>&1
+  rm -f "$RESULTS"/pgbench_log.*
+  out=$(pgbench -n -M prepared -f "$RESULTS/floor.sql" -c "$conns" -j "$threads" \
+    -T "$DURATION" -l --log-prefix="$RESULTS/pgbench_log" "$DB_URL" 2>&1)
+  tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$out" | tail -n 1)
+  # Per-transaction log: the third column is the latency in microseconds.
+  cat "$RESULTS"/pgbench_log.* | awk '{ print $3 }' | sort -n | awk -v tps="$tps" -v c="$conns" '
+    { v[NR] = $1 }
+    END {
+      p50 = v[int(NR * 0.50) > 0 ? int(NR * 0.50) : 1] / 1000
+      p99 = v[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1] / 1000
+      printf "floor\tnested\t%s\t%.1f\t%.2f\t%.2f\t-\t0\n", c, tps, p50, p99
+    }' | tee -a "$RESULTS/runs.tsv" >&2
+  rm -f "$RESULTS"/pgbench_log.*
 }
 
 # ---- the run -------------------------------------------------------------------------------
@@ -260,18 +282,24 @@ DATA_KEY=$(openssl rand -base64 32)
 
 log "seeding through the API"
 start_qihang "$RESULTS/qihang-capture.log" "warn,qihang::sql=debug"
-"$NODE" "$HERE/seed.mjs" "$URL" "$RESULTS/seed.json"
+"$NODE" "$HERE/seed.mjs" "$(url_of qihang)" "$RESULTS/seed.json"
 TOKEN=$("$NODE" -p 'require(process.argv[1]).token' "$RESULTS/seed.json")
 "$NODE" "$HERE/queries.mjs" bodies "$RESULTS/seed.json" "$RESULTS/bodies"
 psql "$DB_URL" -q -c 'VACUUM ANALYZE'
 capture_floor
-stop_server
+stop_server qihang
 
 : >"$RESULTS/runs.tsv"
 : >"$RESULTS/rss.tsv"
 for server in $SERVERS; do
-  measure_server "$server"
+  log "starting $server"
+  "start_$server" "$RESULTS/$server.log"
 done
-measure_floor
+check_answers
+measure_all
+if [[ $MODE == profile && " $SERVERS " == *" qihang "* ]]; then
+  profile_qihang
+fi
+stop_servers
 
 "$NODE" "$HERE/report.mjs" "$RESULTS" "$ROOT/bench/README.md" "${BENCH_UPDATE_README:-1}"
