@@ -1,5 +1,6 @@
-//! Reading enrolments: per-course and per-trainee pages and counts for nested connections,
-//! each one statement for all parents, scoped by [`enrollments_visible`].
+//! Reading enrolments: per-course and per-trainee pages (with their trainees when asked) and
+//! counts for nested connections, each one statement for all parents, scoped by
+//! [`enrollments_visible`].
 
 use std::collections::HashMap;
 
@@ -29,6 +30,7 @@ pub struct PagedEnrollment {
 /// Whether a nested page also reads each enrolment's trainee, in the same statement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum WithTrainees {
+    /// The enrolments alone.
     No,
     /// Those the caller may see; the others stay unread (and a field asking for one finds
     /// it absent, as it would through the trainee loader).
