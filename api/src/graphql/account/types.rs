@@ -85,7 +85,12 @@ impl User {
     async fn trainee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Trainee>> {
         match self.0.trainee_id {
             None => Ok(None),
-            Some(id) => Ok(ctx.loaders().trainees.load_one(id).await?.map(Trainee)),
+            Some(id) => Ok(ctx
+                .loaders()
+                .trainees
+                .load_one(id)
+                .await?
+                .map(Trainee::from)),
         }
     }
 

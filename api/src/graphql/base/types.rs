@@ -177,7 +177,7 @@ impl IncubationBase {
         Ok(connection(
             page,
             |t| sort.cursor(t.as_ref()),
-            Trainee,
+            Trainee::from,
             total,
         ))
     }

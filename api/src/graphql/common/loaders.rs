@@ -78,7 +78,7 @@ impl Loaders {
         Loaders {
             user_bases: loader(UserBasesLoader(db.clone()), batching),
             base_managers: loader(BaseManagersLoader(db.clone()), batching),
-            bases: loader(BaseLoader::new(db.clone()), batching),
+            bases: loader(BaseLoader(db.clone()), batching),
             users: loader(UserLoader(db.clone()), batching),
             trainees: loader(
                 TraineeLoader {

@@ -288,9 +288,9 @@ impl Enrollment {
     /// Who is enrolled.
     async fn trainee(&self, ctx: &Context<'_>) -> async_graphql::Result<Trainee> {
         if let Some(trainee) = &self.trainee {
-            return Ok(Trainee(trainee.clone()));
+            return Ok(Trainee::from(trainee.clone()));
         }
-        required(&ctx.loaders().trainees, self.row.trainee_id, Trainee).await
+        required(&ctx.loaders().trainees, self.row.trainee_id, Trainee::from).await
     }
 
     /// The course.

@@ -89,7 +89,7 @@ impl StarProfile {
 
     /// The trainee cultivated.
     async fn trainee(&self, ctx: &Context<'_>) -> async_graphql::Result<Trainee> {
-        required(&ctx.loaders().trainees, self.0.trainee_id, Trainee).await
+        required(&ctx.loaders().trainees, self.0.trainee_id, Trainee::from).await
     }
 
     /// Current stage.
@@ -585,7 +585,7 @@ impl Award {
 
     /// Who won it.
     async fn trainee(&self, ctx: &Context<'_>) -> async_graphql::Result<Trainee> {
-        required(&ctx.loaders().trainees, self.0.trainee_id, Trainee).await
+        required(&ctx.loaders().trainees, self.0.trainee_id, Trainee::from).await
     }
 
     /// The prize, e.g. "一等奖".

@@ -27,17 +27,16 @@ impl TraineeQuery {
         ctx.actor()?;
         let id = ids::arg("id", &id).gql()?;
         // Through the caller's scoped loader, so many aliased `trainee(id:)` fields are one
-        // statement. Asked for its base, the trainee is read joined to it, and the base
-        // handed to the base loader: one statement where there would be two in a row.
+        // statement. Asked for its base, the trainee is read joined to it and carries it:
+        // one statement where there would be two in a row.
         let loaders = ctx.loaders();
         if ctx.look_ahead().field("base").exists() {
             let Some((trainee, base)) = loaders.trainees_with_base.load_one(id).await? else {
                 return Ok(None);
             };
-            loaders.bases.loader().hand_over(base);
-            return Ok(Some(Trainee(trainee)));
+            return Ok(Some(Trainee::with_base(trainee, base)));
         }
-        Ok(loaders.trainees.load_one(id).await?.map(Trainee))
+        Ok(loaders.trainees.load_one(id).await?.map(Trainee::from))
     }
 
     /// The trainees you may see, in registration order unless `orderBy` says otherwise: an

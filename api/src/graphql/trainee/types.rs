@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject};
-use entity::{identity_reveal, service_record, trainee};
+use entity::{base, identity_reveal, service_record, trainee};
 
 use crate::error::{AppError, GqlResultExt};
 use crate::graphql::account::types::User;
@@ -132,12 +132,32 @@ pub enum ServiceKind {
 }
 
 /// The stored row, exposed through the `#[Object]` impl below. Shared, so a loader's batch
-/// hands its rows to every field that asked without copying them.
-pub struct Trainee(pub Arc<TraineeRow>);
+/// hands its rows to every field that asked without copying them. Read joined to its base,
+/// the trainee carries the base to its `base` field.
+pub struct Trainee {
+    row: Arc<TraineeRow>,
+    base: Option<base::Model>,
+}
+
+impl Trainee {
+    /// A trainee read joined to its base.
+    pub fn with_base(row: Arc<TraineeRow>, base: base::Model) -> Self {
+        Trainee {
+            row,
+            base: Some(base),
+        }
+    }
+}
+
+impl From<Arc<TraineeRow>> for Trainee {
+    fn from(row: Arc<TraineeRow>) -> Self {
+        Trainee { row, base: None }
+    }
+}
 
 impl From<TraineeRow> for Trainee {
     fn from(row: TraineeRow) -> Self {
-        Trainee(Arc::new(row))
+        Trainee::from(Arc::new(row))
     }
 }
 
@@ -165,23 +185,23 @@ fn personal_fields(ctx: &Context<'_>) -> async_graphql::Result<()> {
 impl Trainee {
     /// Opaque id.
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.row.id.to_string())
     }
 
     /// Full name.
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.row.name
     }
 
     /// From the identity number.
     async fn gender(&self) -> Gender {
-        self.0.gender.into()
+        self.row.gender.into()
     }
 
     /// From the identity number. Not for instructors (`FORBIDDEN`).
     async fn birth_date(&self, ctx: &Context<'_>) -> async_graphql::Result<Date> {
         personal_fields(ctx)?;
-        Ok(Date(self.0.birth_date))
+        Ok(Date(self.row.birth_date))
     }
 
     /// Identity number showing only its region code, e.g. "220302************": nothing that
@@ -189,7 +209,7 @@ impl Trainee {
     /// instructors (`FORBIDDEN`).
     async fn id_number_masked(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
         personal_fields(ctx)?;
-        Ok(&self.0.id_number_masked)
+        Ok(&self.row.id_number_masked)
     }
 
     /// Disability certificate number showing only the region code and the category and level
@@ -199,19 +219,19 @@ impl Trainee {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<&str> {
         personal_fields(ctx)?;
-        Ok(&self.0.certificate_masked)
+        Ok(&self.row.certificate_masked)
     }
 
     /// From the certificate number.
     async fn disability_category(&self) -> DisabilityCategory {
-        self.0.disability_category.into()
+        self.row.disability_category.into()
     }
 
     /// The accessibility a course needs to suit this trainee: any one of these features (for
     /// SPEECH and PHYSICAL an online course suits too); empty when any course suits (MENTAL,
     /// MULTIPLE). Shown to the trainee's instructors.
     async fn accessibility_needs(&self) -> Vec<AccessibilityFeature> {
-        let mut features = service::course::rules::fit(self.0.disability_category)
+        let mut features = service::course::rules::fit(self.row.disability_category)
             .features
             .to_vec();
         features.sort();
@@ -220,44 +240,48 @@ impl Trainee {
 
     /// 1 (most severe) to 4, from the certificate number.
     async fn disability_level(&self) -> i32 {
-        self.0.disability_level
+        self.row.disability_level
     }
 
     /// Mainland mobile number; shown to an ADMIN over the trainee's base, the base's managers
     /// and the trainee, null for everyone else. Not for instructors (`FORBIDDEN`).
     async fn phone(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
         personal_fields(ctx)?;
-        service::trainee::phone(&ctx.state().cipher, ctx.actor()?, &self.0).gql()
+        service::trainee::phone(&ctx.state().cipher, ctx.actor()?, &self.row).gql()
     }
 
     /// Where the trainee lives.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        Region::require(ctx, &self.0.region_code)
+        Region::require(ctx, &self.row.region_code)
     }
 
     /// Urban or rural.
     async fn residence(&self) -> Residence {
-        self.0.residence.into()
+        self.row.residence.into()
     }
 
     /// Highest education completed.
     async fn education(&self) -> Option<EducationLevel> {
-        self.0.education.map(Into::into)
+        self.row.education.map(Into::into)
     }
 
     /// Employment status.
     async fn employment_status(&self) -> EmploymentStatus {
-        self.0.employment_status.into()
+        self.row.employment_status.into()
     }
 
     /// Where the trainee is in the programme.
     async fn status(&self) -> TraineeStatus {
-        self.0.status.into()
+        self.row.status.into()
     }
 
     /// What the trainee wants to learn.
     async fn interests(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TrainingCategory>> {
-        let interests = ctx.loaders().trainee_interests.load_one(self.0.id).await?;
+        let interests = ctx
+            .loaders()
+            .trainee_interests
+            .load_one(self.row.id)
+            .await?;
         Ok(interests
             .unwrap_or_default()
             .into_iter()
@@ -267,7 +291,10 @@ impl Trainee {
 
     /// The base the trainee belongs to.
     async fn base(&self, ctx: &Context<'_>) -> async_graphql::Result<IncubationBase> {
-        required(&ctx.loaders().bases, self.0.base_id, IncubationBase).await
+        if let Some(base) = &self.base {
+            return Ok(IncubationBase(base.clone()));
+        }
+        required(&ctx.loaders().bases, self.row.base_id, IncubationBase).await
     }
 
     /// The trainee's enrolments you may see, oldest first (an INSTRUCTOR sees those in its own
@@ -278,7 +305,7 @@ impl Trainee {
         #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the edge to continue after.")] after: Option<String>,
     ) -> async_graphql::Result<EnrollmentConnection> {
-        enrollment_connection(ctx, EnrollmentParent::Trainee, self.0.id, first, after).await
+        enrollment_connection(ctx, EnrollmentParent::Trainee, self.row.id, first, after).await
     }
 
     /// Employment services given (四个一), by date. Not for instructors (`FORBIDDEN`).
@@ -287,7 +314,7 @@ impl Trainee {
         let records = ctx
             .loaders()
             .trainee_services
-            .load_one(self.0.id)
+            .load_one(self.row.id)
             .await?
             .unwrap_or_default();
         Ok(records.into_iter().map(ServiceRecord).collect())
@@ -299,14 +326,14 @@ impl Trainee {
             .loaders()
             .stars
             .trainee_stars
-            .load_one(self.0.id)
+            .load_one(self.row.id)
             .await?
             .map(StarProfile))
     }
 
     /// Prizes won at competitions, oldest record first.
     async fn awards(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Award>> {
-        awards_of(ctx, self.0.id).await
+        awards_of(ctx, self.row.id).await
     }
 
     /// The trainee's products that you may see, in creation order (one statement serves
@@ -320,7 +347,7 @@ impl Trainee {
         let args = page_args(first, after, None, None).gql()?;
         let loaders = ctx.loaders().clone();
         let key = TraineeProductsKey {
-            trainee_id: self.0.id,
+            trainee_id: self.row.id,
             args: args.clone(),
         };
         let page = loaders
@@ -328,7 +355,7 @@ impl Trainee {
             .load_one(key)
             .await?
             .unwrap_or_else(|| Page::empty(&args));
-        let trainee_id = self.0.id;
+        let trainee_id = self.row.id;
         let total = TotalCount::new(move || {
             let loaders = loaders.clone();
             Box::pin(async move {
@@ -348,7 +375,7 @@ impl Trainee {
         let records = ctx
             .loaders()
             .trainee_supports
-            .load_one(self.0.id)
+            .load_one(self.row.id)
             .await?
             .unwrap_or_default();
         Ok(records.into_iter().map(SupportRecord).collect())
@@ -360,7 +387,7 @@ impl Trainee {
         let records = ctx
             .loaders()
             .trainee_outcomes
-            .load_one(self.0.id)
+            .load_one(self.row.id)
             .await?
             .unwrap_or_default();
         Ok(records.into_iter().map(Outcome).collect())
@@ -368,12 +395,12 @@ impl Trainee {
 
     /// When the trainee was registered.
     async fn registered_at(&self) -> DateTime {
-        self.0.registered_at.into()
+        self.row.registered_at.into()
     }
 
     /// Changes with every update; send it back with `updateTrainee`.
     async fn version(&self) -> i32 {
-        self.0.version
+        self.row.version
     }
 }
 
@@ -433,7 +460,7 @@ impl IdentityRevealEntry {
             .trainees
             .load_one(self.0.trainee_id)
             .await?
-            .map(Trainee))
+            .map(Trainee::from))
     }
 
     /// Who saw them.
