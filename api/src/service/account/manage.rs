@@ -11,6 +11,7 @@ use entity::{Role, base, trainee, user, user_base};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    UpdateMany,
 };
 use uuid::Uuid;
 
@@ -55,19 +56,10 @@ pub async fn set_active(
                 )
                 .into());
             }
-            let mut update = user::Entity::update_many()
-                .col_expr(user::Column::Active, Expr::value(active))
-                .col_expr(user::Column::UpdatedAt, Expr::value(now()))
-                .col_expr(
-                    user::Column::Version,
-                    Expr::col(user::Column::Version).add(1),
-                )
-                .filter(user::Column::Id.eq(target.id));
+            let mut update =
+                changing(target.id).col_expr(user::Column::Active, Expr::value(active));
             if !active {
-                update = update.col_expr(
-                    user::Column::TokenGeneration,
-                    Expr::col(user::Column::TokenGeneration).add(1),
-                );
+                update = ending_access_tokens(update);
                 revoke_sessions(txn, target.id, None).await?;
             }
             update.exec(txn).await?;
@@ -99,20 +91,12 @@ pub async fn reset_password(
     let updated = write(db)
         .run(async |txn| {
             let target = in_scope(txn, &scope, user_id).await?;
-            user::Entity::update_many()
-                .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
-                .col_expr(
-                    user::Column::TokenGeneration,
-                    Expr::col(user::Column::TokenGeneration).add(1),
-                )
-                .col_expr(user::Column::UpdatedAt, Expr::value(now()))
-                .col_expr(
-                    user::Column::Version,
-                    Expr::col(user::Column::Version).add(1),
-                )
-                .filter(user::Column::Id.eq(target.id))
-                .exec(txn)
-                .await?;
+            ending_access_tokens(
+                changing(target.id)
+                    .col_expr(user::Column::PasswordHash, Expr::value(password_hash)),
+            )
+            .exec(txn)
+            .await?;
             revoke_sessions(txn, target.id, None).await?;
             throttle.clear(txn, &target.login).await?;
             announce(txn, target.id).await?;
@@ -165,14 +149,8 @@ pub async fn change_password(
     let password_hash = password::hash(new_password).await?;
     write(db)
         .run(async |txn| {
-            user::Entity::update_many()
+            changing(user.id)
                 .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
-                .col_expr(user::Column::UpdatedAt, Expr::value(now()))
-                .col_expr(
-                    user::Column::Version,
-                    Expr::col(user::Column::Version).add(1),
-                )
-                .filter(user::Column::Id.eq(user.id))
                 .exec(txn)
                 .await?;
             // A token from before tokens named their session (no `sid`) keeps none alive.
@@ -180,6 +158,27 @@ pub async fn change_password(
             reload(txn, user.id).await
         })
         .await
+}
+
+/// An update of user `user_id` that records itself (`updated_at`, `version`); the caller adds
+/// what changes.
+fn changing(user_id: Uuid) -> UpdateMany<user::Entity> {
+    user::Entity::update_many()
+        .col_expr(user::Column::UpdatedAt, Expr::value(now()))
+        .col_expr(
+            user::Column::Version,
+            Expr::col(user::Column::Version).add(1),
+        )
+        .filter(user::Column::Id.eq(user_id))
+}
+
+/// `update` raising the user's token generation: every access token issued so far stops
+/// working (see `auth::account_state`).
+fn ending_access_tokens(update: UpdateMany<user::Entity>) -> UpdateMany<user::Entity> {
+    update.col_expr(
+        user::Column::TokenGeneration,
+        Expr::col(user::Column::TokenGeneration).add(1),
+    )
 }
 
 /// The calling ADMIN's id and region; `FORBIDDEN` for other roles.
