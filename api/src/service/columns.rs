@@ -9,10 +9,11 @@
 //! own decoder: the select names each column, so its type is known, and a value that does not
 //! decode as asked is an error, never a guess.
 
+use sea_orm::sea_query::Expr;
 use sea_orm::sqlx::postgres::PgRow;
 use sea_orm::sqlx::sqlite::SqliteRow;
 use sea_orm::sqlx::{Decode, Postgres, Row, Sqlite, ValueRef};
-use sea_orm::{ActiveEnum, ColumnTrait, DbErr, QueryResult, QuerySelect};
+use sea_orm::{ActiveEnum, ColumnTrait, DbErr, EntityTrait, IdenStatic, QueryResult, QuerySelect};
 
 /// A value both databases' drivers decode (text, numbers, UUIDs, dates and instants).
 pub trait Column: for<'r> Decode<'r, Postgres> + for<'r> Decode<'r, Sqlite> {}
@@ -56,6 +57,27 @@ impl<'a> Columns<'a> {
     pub fn select<S: QuerySelect, C: ColumnTrait>(select: S, columns: &[C]) -> S {
         columns.iter().fold(select.select_only(), |select, column| {
             select.column(*column)
+        })
+    }
+
+    /// `select` also reading `columns` of the joined `table`, each named `{prefix}{column}` so
+    /// none clashes with the select's own (a nested page's `SELECT page.*` needs distinct
+    /// names, and by-name readers find them under the prefix).
+    pub fn select_joined<S, E>(
+        select: S,
+        table: E,
+        columns: impl IntoIterator<Item = E::Column>,
+        prefix: &str,
+    ) -> S
+    where
+        S: QuerySelect,
+        E: EntityTrait,
+    {
+        columns.into_iter().fold(select, |select, column| {
+            select.column_as(
+                Expr::col((table, column)),
+                format!("{prefix}{}", column.as_str()),
+            )
         })
     }
 

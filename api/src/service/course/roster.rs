@@ -5,10 +5,9 @@
 use std::collections::HashMap;
 
 use entity::{enrollment, trainee};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, JoinType, ModelTrait,
-    QueryFilter, QueryResult, QuerySelect, RelationDef, Select, Value,
+    ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, ModelTrait, QueryFilter,
+    QueryResult, QuerySelect, RelationDef, Select, Value,
 };
 use uuid::Uuid;
 
@@ -122,14 +121,11 @@ async fn pages_per(
             .to(trainee::Column::Id)
             .on_condition(move |_, _| visible.clone())
             .into();
-        select = TraineeRow::COLUMNS.iter().fold(
+        select = Columns::select_joined(
             select.join(JoinType::LeftJoin, trainee_if_visible),
-            |select, column| {
-                select.column_as(
-                    Expr::col((trainee::Entity, *column)),
-                    format!("{TRAINEE_PREFIX}{}", column.as_str()),
-                )
-            },
+            trainee::Entity,
+            TraineeRow::COLUMNS,
+            TRAINEE_PREFIX,
         );
     }
     page::fetch_per_parent(db, select, parent, parent_ids, &by_id(), args).await

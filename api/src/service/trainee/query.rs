@@ -9,14 +9,15 @@ use entity::{
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic,
-    Iterable, JoinType, QueryFilter, QueryResult, QuerySelect, RelationDef, Select,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Iterable,
+    JoinType, QueryFilter, QueryResult, QuerySelect, RelationDef, Select,
 };
 use uuid::Uuid;
 
 use super::TraineeRow;
 use crate::auth::{Actor, RegionScope};
 use crate::error::AppError;
+use crate::service::columns::Columns;
 use crate::service::lists;
 use crate::service::page::{self, Direction, Order, Page, PageArgs};
 use crate::service::scope::{Scope, in_region};
@@ -233,14 +234,11 @@ pub async fn by_ids_with_base(
     actor: &Actor,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, (TraineeRow, base::Model)>, DbErr> {
-    let joined = base::Column::iter().fold(
+    let joined = Columns::select_joined(
         TraineeRow::select(visible_by_ids(actor, ids)).join(JoinType::InnerJoin, base_relation()),
-        |select, column| {
-            select.column_as(
-                Expr::col((base::Entity, column)),
-                format!("{BASE_PREFIX}{}", column.as_str()),
-            )
-        },
+        base::Entity,
+        base::Column::iter(),
+        BASE_PREFIX,
     );
     Ok(joined
         .into_model::<TraineeWithBase>()
