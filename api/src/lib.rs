@@ -42,11 +42,35 @@ pub struct App {
     pub state: AppState,
 }
 
-/// Connects to the configured database. SQLite gets WAL and foreign keys; every statement
-/// is counted and timed into `metrics`, and logged at debug level under `qihang::sql`.
+/// How PostgreSQL plans the prepared statements of a pool's connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Planning {
+    /// PostgreSQL's default: a statement is planned with its values for its first five
+    /// executions, then keeps a generic plan when that plan is estimated to cost no more.
+    /// Planning took a seventh of PostgreSQL's time in the load benchmark's nested lists.
+    Cached,
+    /// Planned with its values at every execution (`plan_cache_mode=force_custom_plan`), for
+    /// statements whose best plan depends on a value: a generic plan cannot see a search term,
+    /// and for a common term it pages by publication date past thousands of rows instead of
+    /// reading the search index (bench/README.md).
+    PerExecution,
+}
+
+/// Connects to the configured database with [`Planning::Cached`]. SQLite gets WAL and
+/// foreign keys; every statement is counted and timed into `metrics`, and logged at debug
+/// level under `qihang::sql`.
 pub async fn connect(
     config: &Config,
     metrics: &Arc<Metrics>,
+) -> anyhow::Result<DatabaseConnection> {
+    connect_planned(config, metrics, Planning::Cached).await
+}
+
+/// [`connect`] with the given planning (which only PostgreSQL has).
+pub async fn connect_planned(
+    config: &Config,
+    metrics: &Arc<Metrics>,
+    planning: Planning,
 ) -> anyhow::Result<DatabaseConnection> {
     let url = config.database_url();
     if let Some(path) = url.strip_prefix("sqlite://") {
@@ -73,11 +97,10 @@ pub async fn connect(
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
-        })
-        // Statements are prepared; PostgreSQL's generic plan for a prepared `LIKE` search
-        // cannot see the pattern and skipped the catalog's search indexes (bench/README.md):
-        // plan each execution with its values.
-        .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
+        });
+    if planning == Planning::PerExecution {
+        options.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
+    }
     if let Some(schema) = &config.database_schema {
         options.set_schema_search_path(schema.clone());
     }
@@ -101,6 +124,11 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     let secrets = config.secrets()?;
     let metrics = Arc::new(Metrics::new());
     let db = connect(&config, &metrics).await?;
+    let search_db = if db.get_database_backend() == DbBackend::Postgres {
+        connect_planned(&config, &metrics, Planning::PerExecution).await?
+    } else {
+        db.clone()
+    };
     if config.migrate {
         Migrator::up(&db, None)
             .await
@@ -132,6 +160,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     let state = AppState {
         events,
         db,
+        search_db,
         keys: Arc::new(TokenKeys::new(
             &secrets.jwt_secret,
             config.access_token_ttl(),

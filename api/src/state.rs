@@ -22,6 +22,9 @@ use crate::telemetry::Metrics;
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// Connections for searched lists, planned for their values at every execution
+    /// ([`crate::Planning::PerExecution`]); the same pool as `db` on SQLite.
+    pub search_db: DatabaseConnection,
     pub config: Arc<Config>,
     pub keys: Arc<TokenKeys>,
     pub cipher: Arc<FieldCipher>,

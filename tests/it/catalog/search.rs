@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde_json::{Value, json};
 
 use super::{CREATE_PRODUCT, World, key_data, register_trainee};
@@ -342,4 +343,58 @@ async fn a_sync_from_updated_since_sees_updates_and_archives() {
     )
     .await;
     assert!(!listed.to_string().contains(&archived));
+}
+
+/// A search term decides which index pays off: a plan PostgreSQL keeps for the statement
+/// cannot see it. Searched pages run on connections that plan every execution with its values;
+/// every other statement keeps PostgreSQL's cached plans.
+#[tokio::test]
+async fn searched_pages_are_planned_with_their_term_and_other_lists_keep_cached_plans() {
+    let w = World::new().await;
+    w.published("长白山黑木耳 500g", "39.90").await;
+    w.published("东北大米 5kg", "59.00").await;
+    let state = &w.app.app.state;
+    let searched = json!({ "f": { "search": "木耳" } });
+    // Enough executions that each connection of the pool passes the five after which
+    // PostgreSQL would consider a cached plan.
+    for _ in 0..24 {
+        let data = w.app.data(SEARCH, searched.clone(), Some(&w.manager)).await;
+        assert_eq!(titles(&data), ["长白山黑木耳 500g"]);
+    }
+    if state.db.get_database_backend() != DbBackend::Postgres {
+        // SQLite plans every statement it prepares once; both names are the same pool.
+        return;
+    }
+    let mode = |db: &DatabaseConnection| {
+        let db = db.clone();
+        async move {
+            db.query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SHOW plan_cache_mode",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index::<String>(0)
+            .unwrap()
+        }
+    };
+    assert_eq!(mode(&state.db).await, "auto");
+    assert_eq!(mode(&state.search_db).await, "force_custom_plan");
+    // On the connection that answers this, as on every other one of the pool.
+    let plans = state
+        .search_db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT COALESCE(SUM(custom_plans), 0)::bigint, COALESCE(SUM(generic_plans), 0)::bigint \
+             FROM pg_prepared_statements \
+             WHERE statement LIKE '%search_tsv%' AND statement NOT LIKE '%pg_prepared_statements%'",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let custom: i64 = plans.try_get_by_index(0).unwrap();
+    let generic: i64 = plans.try_get_by_index(1).unwrap();
+    assert!(custom > 5, "{custom} custom plans");
+    assert_eq!(generic, 0);
 }

@@ -58,10 +58,16 @@ impl CatalogQuery {
         let args = page_args(first, after, last, before).gql()?;
         let filter = filter.unwrap_or_default().into_service().gql()?;
         let order = ProductOrder::into_service(order_by, &filter);
-        let page = catalog::query::list(ctx.db(), &actor, &filter, order, &args)
+        // A search term decides which index pays off, so its plan is made with the term.
+        let db = if filter.search.is_some() {
+            ctx.search_db()
+        } else {
+            ctx.db()
+        };
+        let page = catalog::query::list(db, &actor, &filter, order, &args)
             .await
             .gql()?;
-        let db = ctx.db().clone();
+        let db = db.clone();
         let total = TotalCount::new(move || {
             let (db, actor, filter) = (db.clone(), actor.clone(), filter.clone());
             Box::pin(async move { catalog::query::count(&db, &actor, &filter).await.gql() })

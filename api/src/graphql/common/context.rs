@@ -28,6 +28,8 @@ pub trait ContextExt {
     fn state(&self) -> &AppState;
     /// The database.
     fn db(&self) -> &DatabaseConnection;
+    /// The database, for a searched list ([`AppState::search_db`]).
+    fn search_db(&self) -> &DatabaseConnection;
     /// The caller (anonymous when none was set). Credentials are checked before execution
     /// (`http::authenticate`), so this no longer fails; its `Result` keeps the many
     /// `ctx.actor()?` call sites as they are.
@@ -43,6 +45,10 @@ impl ContextExt for Context<'_> {
 
     fn db(&self) -> &DatabaseConnection {
         &self.state().db
+    }
+
+    fn search_db(&self) -> &DatabaseConnection {
+        &self.state().search_db
     }
 
     fn actor(&self) -> async_graphql::Result<&Actor> {
