@@ -372,6 +372,55 @@ async fn nested_pages_read_only_the_rows_they_return_in_one_statement() {
     }
 }
 
+/// On PostgreSQL a page by id is not sorted again outside its `LATERAL`: each base's page
+/// must still list its own trainees in registration order, also when the bases registered
+/// theirs in turn.
+#[tokio::test]
+async fn nested_pages_by_id_list_each_parents_rows_in_registration_order() {
+    let app = TestApp::new().await;
+    let admin = app.admin_of("220300").await;
+    let mut bases = Vec::new();
+    for name in ["一号基地", "二号基地", "三号基地"] {
+        bases.push(app.base_in(&admin, name, "220302").await);
+    }
+    for round in 0..3u32 {
+        for (k, base) in bases.iter().enumerate() {
+            import(&app, &admin, base, round * 30 + k as u32 * 10, 4).await;
+        }
+    }
+    let ids = |connection: &Value| -> Vec<Value> {
+        connection["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].clone())
+            .collect()
+    };
+    for first in [5, 12] {
+        let nested = app
+            .data(
+                "query($first: Int) { bases { nodes { id trainees(first: $first) { nodes { id } } } } }",
+                json!({ "first": first }),
+                Some(&admin),
+            )
+            .await;
+        let listed = nested["bases"]["nodes"].as_array().unwrap();
+        assert_eq!(listed.len(), 3);
+        for base in listed {
+            let flat = app
+                .data(
+                    "query($b: ID, $first: Int) { trainees(first: $first, filter: { baseId: $b }) { nodes { id } } }",
+                    json!({ "b": base["id"], "first": first }),
+                    Some(&admin),
+                )
+                .await;
+            let expected = ids(&flat["trainees"]);
+            assert_eq!(expected.len(), first.min(12));
+            assert_eq!(ids(&base["trainees"]), expected, "first {first}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn nested_pages_follow_their_cursor() {
     let app = TestApp::new().await;
