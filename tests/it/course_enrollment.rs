@@ -661,7 +661,7 @@ async fn rows_read_by_position_match_the_entities() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(paged.trainee, Some(TraineeRow::from(trainee)));
+        assert_eq!(paged.trainee.as_deref(), Some(&TraineeRow::from(trainee)));
     }
 
     let rows = qihang::service::trainee::by_ids(db, admin, &trainee_ids)

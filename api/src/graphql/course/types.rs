@@ -272,7 +272,7 @@ impl From<PagedEnrollment> for Enrollment {
     fn from(paged: PagedEnrollment) -> Self {
         Enrollment {
             row: paged.enrollment,
-            trainee: paged.trainee.map(Arc::new),
+            trainee: paged.trainee,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! [`enrollments_visible`].
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use entity::{enrollment, trainee};
 use sea_orm::{
@@ -19,11 +20,13 @@ use crate::service::page::{self, Order, Page, PageArgs};
 use crate::service::trainee::TraineeRow;
 
 /// An enrolment of a nested page, with its trainee when the page was read with its trainees
-/// and the caller may see that trainee.
+/// and the caller may see that trainee. The trainee is shared from the start, as the GraphQL
+/// `Enrollment` holds it: grouping and paging move these rows, and a trainee row inline
+/// tripled what each move copied.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PagedEnrollment {
     pub enrollment: enrollment::Model,
-    pub trainee: Option<TraineeRow>,
+    pub trainee: Option<Arc<TraineeRow>>,
 }
 
 /// Whether a nested page also reads each enrolment's trainee, in the same statement.
@@ -89,7 +92,7 @@ impl FromQueryResult for PagedEnrollment {
         let trainee = if !columns.has_more() || columns.next_is_null()? {
             None
         } else {
-            Some(TraineeRow::read(&mut columns)?)
+            Some(Arc::new(TraineeRow::read(&mut columns)?))
         };
         Ok(PagedEnrollment {
             enrollment,
