@@ -198,7 +198,7 @@ pub enum ImageSize {
 pub struct ProductImage(pub entity::product_image::Model);
 
 /// An image of a product, served by this server at a stable URL with long cache headers.
-#[Object]
+#[Object(serial)]
 impl ProductImage {
     /// Opaque id.
     async fn id(&self) -> ID {
@@ -249,7 +249,7 @@ pub struct ProducerProfile(pub producer_profile::Model);
 
 /// The public face of a producer: a chosen display name (by default the surname and
 /// 「**」), region, base and story. Holds no personal data.
-#[Object]
+#[Object(serial)]
 impl ProducerProfile {
     /// Opaque id (use it in `ProductFilter.producerId`).
     async fn id(&self) -> ID {

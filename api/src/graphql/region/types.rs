@@ -36,7 +36,7 @@ impl Region {
 }
 
 /// An administrative division of China with its GB/T 2260 code.
-#[Object]
+#[Object(serial)]
 impl Region {
     /// Six-digit GB/T 2260 code, e.g. "220300".
     async fn code(&self) -> &str {

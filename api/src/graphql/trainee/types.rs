@@ -411,7 +411,7 @@ pub type TraineeConnection = KeyConnection<Trainee>;
 pub struct ServiceRecord(pub service_record::Model);
 
 /// One of the "four ones" employment services given to a trainee.
-#[Object]
+#[Object(serial)]
 impl ServiceRecord {
     /// Opaque id.
     async fn id(&self) -> ID {
