@@ -15,10 +15,32 @@ const NAMES = {
   floor: "SQL floor (pgbench)",
 };
 
-const rows = readFileSync(`${dir}/runs.tsv`, "utf8").trim().split("\n").filter(Boolean).map((line) => {
+const measured = readFileSync(`${dir}/runs.tsv`, "utf8").trim().split("\n").filter(Boolean).map((line) => {
   const [server, query, conns, rps, p50, p99, cpu, errors] = line.split("\t");
   return { server, query, conns: Number(conns), rps: Number(rps), p50: Number(p50), p99: Number(p99), cpu, errors: Number(errors) };
 });
+// With several rounds (BENCH_ROUNDS) a cell has a line per round: it reports the median of
+// each number and the errors of all rounds.
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const value = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return Number(value.toFixed(2));
+};
+const cells = new Map();
+for (const r of measured) {
+  const key = `${r.server}\t${r.query}\t${r.conns}`;
+  cells.set(key, [...(cells.get(key) ?? []), r]);
+}
+const rounds = Math.max(...[...cells.values()].map((c) => c.length));
+const rows = [...cells.values()].map((runs) => ({
+  ...runs[0],
+  rps: median(runs.map((r) => r.rps)),
+  p50: median(runs.map((r) => r.p50)),
+  p99: median(runs.map((r) => r.p99)),
+  cpu: runs[0].cpu === "-" ? "-" : median(runs.map((r) => Number(r.cpu))).toFixed(2),
+  errors: runs.reduce((sum, r) => sum + r.errors, 0),
+}));
 const rss = Object.fromEntries(
   readFileSync(`${dir}/rss.tsv`, "utf8").trim().split("\n").filter(Boolean).map((l) => {
     const [server, kb] = l.split("\t");
@@ -111,7 +133,7 @@ const now = new Date().toISOString().slice(0, 16).replace("T", " ");
 const note = process.env.BENCH_NOTE ? `${process.env.BENCH_NOTE}\n\n` : "";
 const section = `### Run of ${now} UTC
 
-${note}Machine: ${machine}. Network: ${network} (seeded through the API in ${seed.seconds.toFixed(0)} s). Each cell: wrk for ${process.env.BENCH_DURATION ?? 10} s after a ${process.env.BENCH_WARMUP ?? 3} s warm-up; CPU is the server process's user + system time per request; the floor runs the statements Qihang issued for one nested query (\`results/floor.sql\`) as one pgbench transaction.
+${note}Machine: ${machine}. Network: ${network} (seeded through the API in ${seed.seconds.toFixed(0)} s). Each cell: ${rounds > 1 ? `the median of ${rounds} rounds, each ` : ""}wrk for ${process.env.BENCH_DURATION ?? 10} s after a ${process.env.BENCH_WARMUP ?? 3} s warm-up; CPU is the server process's user + system time per request; the floor runs the statements Qihang issued for one nested query (\`results/floor.sql\`) as one pgbench transaction.
 
 ${table}
 ${shapes.map((s) => `- ${s}`).join("\n")}

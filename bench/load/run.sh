@@ -18,6 +18,7 @@
 #   BENCH_DURATION      seconds per measurement 10
 #   BENCH_WARMUP        seconds of warm-up      3
 #   BENCH_CONNECTIONS   connection counts       "1 16"
+#   BENCH_ROUNDS        rounds over all cells; the report shows each cell's median   1
 #   BENCH_SERVERS       servers to measure      "qihang postgraphile5 postgraphile4"
 #   BENCH_UPDATE_README 0 leaves bench/README.md alone (results stay in bench/load/results/)
 #   BENCH_QIHANG_BIN    a server binary to measure instead of building this tree's
@@ -35,6 +36,7 @@ DB_URL="$PG_URL/$DB"
 DURATION="${BENCH_DURATION:-10}"
 WARMUP="${BENCH_WARMUP:-3}"
 CONNECTIONS="${BENCH_CONNECTIONS:-1 16}"
+ROUNDS="${BENCH_ROUNDS:-1}"
 SERVERS="${BENCH_SERVERS:-qihang postgraphile5 postgraphile4}"
 PROFILE_QUERY="${BENCH_PROFILE_QUERY:-nested}"
 RESULTS="$HERE/results"
@@ -176,20 +178,24 @@ check_answers() {
 }
 
 # Each query at each connection count on every server in turn (and the SQL floor beside the
-# nested query), so the servers of one cell are measured within a minute of each other.
+# nested query), so the servers of one cell are measured within a minute of each other. With
+# several rounds, each round goes through every cell again: the host's drift over minutes
+# then lands in different rounds, and the report takes each cell's median.
 measure_all() {
-  local query conns server
-  while IFS=$'\t' read -r -u 3 query _; do
-    for conns in $CONNECTIONS; do
-      log "$query, $conns connections"
-      for server in $SERVERS; do
-        measure "$server" "$query" "$conns"
+  local round query conns server
+  for round in $(seq 1 "$ROUNDS"); do
+    while IFS=$'\t' read -r -u 3 query _; do
+      for conns in $CONNECTIONS; do
+        log "round $round of $ROUNDS: $query, $conns connections"
+        for server in $SERVERS; do
+          measure "$server" "$query" "$conns"
+        done
+        if [[ $query == nested ]]; then
+          measure_floor "$conns"
+        fi
       done
-      if [[ $query == nested ]]; then
-        measure_floor "$conns"
-      fi
-    done
-  done 3<"$RESULTS/bodies/queries.tsv"
+    done 3<"$RESULTS/bodies/queries.tsv"
+  done
   for server in $SERVERS; do
     printf '%s\t%s\n' "$server" "$(peak_rss_kb "$server")" >>"$RESULTS/rss.tsv"
   done
