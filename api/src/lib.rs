@@ -99,7 +99,10 @@ pub async fn connect_planned(
                 .busy_timeout(Duration::from_secs(10))
         });
     if planning == Planning::PerExecution {
-        options.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
+        // Only searches use these; a server nobody searches opens none.
+        options
+            .connect_lazy(true)
+            .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
     }
     if let Some(schema) = &config.database_schema {
         options.set_schema_search_path(schema.clone());

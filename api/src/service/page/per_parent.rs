@@ -158,15 +158,12 @@ fn in_id_order<E: EntityTrait, R: Row<E>>(rows: &mut [R], id: E::Column, ascendi
         Value::Uuid(Some(id)) => id,
         _ => Uuid::nil(),
     };
-    let ordered = |a: &R, b: &R| {
-        let (a, b) = (id_of(a), id_of(b));
-        if ascending { a < b } else { a > b }
+    let reading_order = |a: &R, b: &R| {
+        let by_id = id_of(a).cmp(&id_of(b));
+        if ascending { by_id } else { by_id.reverse() }
     };
-    if !rows.is_sorted_by(ordered) {
-        rows.sort_unstable_by(|a, b| {
-            let by_id = id_of(a).cmp(&id_of(b));
-            if ascending { by_id } else { by_id.reverse() }
-        });
+    if !rows.is_sorted_by(|a, b| reading_order(a, b).is_le()) {
+        rows.sort_unstable_by(reading_order);
     }
 }
 
