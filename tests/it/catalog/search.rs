@@ -381,20 +381,34 @@ async fn searched_pages_are_planned_with_their_term_and_other_lists_keep_cached_
     };
     assert_eq!(mode(&state.db).await, "auto");
     assert_eq!(mode(&state.search_db).await, "force_custom_plan");
-    // On the connection that answers this, as on every other one of the pool.
-    let plans = state
-        .search_db
-        .query_one_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT COALESCE(SUM(custom_plans), 0)::bigint, COALESCE(SUM(generic_plans), 0)::bigint \
-             FROM pg_prepared_statements \
-             WHERE statement LIKE '%search_tsv%' AND statement NOT LIKE '%pg_prepared_statements%'",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    let custom: i64 = plans.try_get_by_index(0).unwrap();
-    let generic: i64 = plans.try_get_by_index(1).unwrap();
+    // The pool spreads searches over its connections, and the one answering the check is any
+    // of them: search on until it is one that has passed the five executions, checking on the
+    // way that no connection ever used a cached plan.
+    let plans_of_answering_connection = || async {
+        let plans = state
+            .search_db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT COALESCE(SUM(custom_plans), 0)::bigint, COALESCE(SUM(generic_plans), 0)::bigint \
+                 FROM pg_prepared_statements \
+                 WHERE statement LIKE '%search_tsv%' AND statement NOT LIKE '%pg_prepared_statements%'",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let custom: i64 = plans.try_get_by_index(0).unwrap();
+        let generic: i64 = plans.try_get_by_index(1).unwrap();
+        (custom, generic)
+    };
+    let mut custom = 0;
+    for _ in 0..200 {
+        let generic;
+        (custom, generic) = plans_of_answering_connection().await;
+        assert_eq!(generic, 0);
+        if custom > 5 {
+            break;
+        }
+        w.app.data(SEARCH, searched.clone(), Some(&w.manager)).await;
+    }
     assert!(custom > 5, "{custom} custom plans");
-    assert_eq!(generic, 0);
 }
