@@ -111,6 +111,22 @@ async fn instructors_see_their_courses_trainees_without_personal_data() {
         )
         .await;
     assert_eq!(manager["trainee"]["phone"], "13912345678");
+    // Through a page of enrolments, which reads its trainees joined: the same values for the
+    // manager, FORBIDDEN for the instructor.
+    let roster = "query($id: ID!) { course(id: $id) { enrollments(first: 10) { nodes { trainee { idNumberMasked phone } } } } }";
+    let seats = n
+        .app
+        .data(roster, json!({ "id": own }), Some(&n.manager_a))
+        .await;
+    assert_eq!(
+        seats["course"]["enrollments"]["nodes"][0]["trainee"],
+        manager["trainee"]
+    );
+    let seats = n
+        .app
+        .gql(roster, json!({ "id": own }), Some(&n.instructor))
+        .await;
+    assert_eq!(error_code(&seats), "FORBIDDEN", "{seats}");
     let reveal = n
         .app
         .gql(

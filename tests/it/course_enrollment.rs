@@ -583,7 +583,7 @@ async fn rows_read_by_position_match_the_entities() {
     use entity::{enrollment, service_record, trainee};
     use qihang::service::course::{PagedEnrollment, WithTrainees};
     use qihang::service::page::PageArgs;
-    use qihang::service::trainee::TraineeRow;
+    use qihang::service::trainee::{TraineeColumns, TraineeRow};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
     let n = net().await;
@@ -639,7 +639,8 @@ async fn rows_read_by_position_match_the_entities() {
         .items
     };
     let alone = page(WithTrainees::No).await;
-    let joined = page(WithTrainees::Yes).await;
+    let joined = page(WithTrainees::Yes(TraineeColumns::WithPersonal)).await;
+    let joined_public = page(WithTrainees::Yes(TraineeColumns::Public)).await;
     let stored = enrollment::Entity::find()
         .filter(enrollment::Column::CourseId.eq(course_id))
         .order_by_asc(enrollment::Column::Id)
@@ -654,14 +655,21 @@ async fn rows_read_by_position_match_the_entities() {
     };
     assert_eq!(enrollments(&alone), stored);
     assert_eq!(enrollments(&joined), stored);
+    assert_eq!(enrollments(&joined_public), stored);
     assert!(alone.iter().all(|p| p.trainee.is_none()));
-    for paged in &joined {
+    for (paged, paged_public) in joined.iter().zip(&joined_public) {
         let trainee = trainee::Entity::find_by_id(paged.enrollment.trainee_id)
             .one(db)
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(paged.trainee.as_deref(), Some(&TraineeRow::from(trainee)));
+        let full = TraineeRow::from(trainee);
+        assert_eq!(paged.trainee.as_deref(), Some(&full));
+        let public = TraineeRow {
+            personal: None,
+            ..full
+        };
+        assert_eq!(paged_public.trainee.as_deref(), Some(&public));
     }
 
     let rows = qihang::service::trainee::by_ids(db, admin, &trainee_ids)

@@ -879,3 +879,76 @@ async fn an_update_of_a_row_not_yet_upgraded_upgrades_it() {
         .await;
     assert_eq!(revealed["revealTraineeIdentity"]["idNumber"], number);
 }
+
+const PERSONAL: &str =
+    "fragment Personal on Trainee { birthDate idNumberMasked disabilityCertificateMasked phone }";
+
+/// A list reads the columns of the personal fields only when one of its nodes asks for one
+/// (through a fragment too), and shows the same values as a whole-row read. A selection the
+/// list did not look at reads them through the trainee loader.
+#[tokio::test]
+async fn lists_read_the_personal_columns_only_for_fields_that_show_them() {
+    let n = network().await;
+    let id = id_number("220302", "19900517", 7);
+    let trainee = registered(&n.app, &n.manager_a, person(&n.base_a, "王芳", &id, "41")).await;
+    let whole = n
+        .app
+        .data(
+            &format!("query($id: ID!) {{ trainee(id: $id) {{ ...Personal }} }} {PERSONAL}"),
+            json!({ "id": trainee }),
+            Some(&n.manager_a),
+        )
+        .await["trainee"]
+        .clone();
+    assert_eq!(whole["birthDate"], "1990-05-17");
+    assert_eq!(whole["phone"], PHONE_NUMBER);
+    let expected = {
+        let mut expected = whole.clone();
+        expected["name"] = json!("王芳");
+        expected
+    };
+    let measured = n.app.counting(&[&n.manager_a]).await;
+    let run = |query: String| {
+        let measured = &measured;
+        let (base, token) = (&n.base_a, &n.manager_a);
+        async move {
+            let before = measured.statements();
+            let data = measured
+                .data(&query, json!({ "b": base }), Some(token))
+                .await;
+            (data, measured.statements() - before)
+        }
+    };
+
+    let (public, statements) =
+        run("query($b: ID!) { base(id: $b) { trainees(first: 5) { nodes { name } } } }".to_owned())
+            .await;
+    assert_eq!(
+        public["base"]["trainees"]["nodes"],
+        json!([{ "name": "王芳" }])
+    );
+    assert_eq!(statements, 2, "the base, then its page of trainees");
+
+    let nested = format!(
+        "query($b: ID!) {{ base(id: $b) {{ trainees(first: 5) {{ nodes {{ name ...Personal }} }} }} }} {PERSONAL}"
+    );
+    let (personal, statements) = run(nested).await;
+    assert_eq!(personal["base"]["trainees"]["nodes"], json!([expected]));
+    assert_eq!(statements, 2, "the page read the personal columns itself");
+
+    let listed = format!(
+        "query($b: ID!) {{ trainees(first: 5, filter: {{ baseId: $b }}) {{ edges {{ node {{ name ... on Trainee {{ ...Personal }} }} }} }} }} {PERSONAL}"
+    );
+    let (personal, statements) = run(listed).await;
+    assert_eq!(personal["trainees"]["edges"], json!([{ "node": expected }]));
+    assert_eq!(statements, 1, "the page read the personal columns itself");
+
+    // Two selections of one connection merge into one field; its page is read for the first,
+    // which shows nothing personal, and the second's fields read the rest by id.
+    let merged = format!(
+        "query($b: ID!) {{ base(id: $b) {{ trainees(first: 5) {{ nodes {{ name }} }} trainees(first: 5) {{ nodes {{ ...Personal }} }} }} }} {PERSONAL}"
+    );
+    let (personal, statements) = run(merged).await;
+    assert_eq!(personal["base"]["trainees"]["nodes"], json!([expected]));
+    assert_eq!(statements, 3, "the base, its page, then the trainee by id");
+}

@@ -13,7 +13,7 @@ use crate::graphql::course::types::{CourseConnection, base_course_connection};
 use crate::graphql::region::types::Region;
 use crate::graphql::trainee::inputs::{TraineeFilter, TraineeOrder};
 use crate::graphql::trainee::loaders::{BaseTraineeCountKey, BaseTraineesKey};
-use crate::graphql::trainee::types::{Trainee, TraineeConnection};
+use crate::graphql::trainee::types::{Trainee, TraineeConnection, columns_for_connection};
 use crate::service::page::Page;
 use crate::service::scope::Scope;
 
@@ -155,6 +155,7 @@ impl IncubationBase {
             args: args.clone(),
             order,
             filter: filter.clone(),
+            columns: columns_for_connection(ctx.look_ahead()),
         };
         let page = loaders
             .base_trainees

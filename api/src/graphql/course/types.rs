@@ -17,7 +17,7 @@ use crate::graphql::common::loaders::required;
 use crate::graphql::common::pagination::{KeyConnection, TotalCount, connection, page_args};
 use crate::graphql::common::scalars::{Date, DateTime};
 use crate::graphql::common::{ContextExt, Payload, UserError};
-use crate::graphql::trainee::types::Trainee;
+use crate::graphql::trainee::types::{Trainee, columns_for};
 use crate::service::course::{AttendanceRecorded, CertificateCheck, PagedEnrollment, WithTrainees};
 use crate::service::page::Page;
 use crate::service::trainee::TraineeRow;
@@ -345,14 +345,16 @@ pub async fn enrollment_connection(
     let args = page_args(first, after, None, None).gql()?;
     let loaders = ctx.loaders().clone();
     // Asked for the trainees, the page reads them joined: one statement, not two in a row.
-    let asks = |nodes: Lookahead<'_>| nodes.field("trainee").exists();
     let selection = ctx.look_ahead();
-    let with_trainees =
-        if asks(selection.field("nodes")) || asks(selection.field("edges").field("node")) {
-            WithTrainees::Yes
-        } else {
-            WithTrainees::No
-        };
+    let trainees = [
+        selection.field("nodes").field("trainee"),
+        selection.field("edges").field("node").field("trainee"),
+    ];
+    let with_trainees = if trainees.iter().any(Lookahead::exists) {
+        WithTrainees::Yes(columns_for(trainees))
+    } else {
+        WithTrainees::No
+    };
     let key = EnrollmentsKey {
         parent,
         id,

@@ -13,7 +13,7 @@ use crate::auth::Actor;
 use crate::graphql::common::loaders::loader_error;
 use crate::service;
 use crate::service::page::{Page, PageArgs};
-use crate::service::trainee::{TraineeFilter, TraineeOrder, TraineeRow};
+use crate::service::trainee::{TraineeColumns, TraineeFilter, TraineeOrder, TraineeRow};
 
 /// Trainees by id, among those the caller may see.
 pub struct TraineeLoader {
@@ -78,6 +78,8 @@ pub struct BaseTraineesKey {
     pub args: PageArgs,
     pub order: TraineeOrder,
     pub filter: TraineeFilter,
+    /// Which columns the page's fields need.
+    pub columns: TraineeColumns,
 }
 
 /// Pages of trainees per base: one statement for all bases asking the same page, order and
@@ -95,16 +97,21 @@ impl Loader<BaseTraineesKey> for BaseTraineesLoader {
         &self,
         keys: &[BaseTraineesKey],
     ) -> Result<HashMap<BaseTraineesKey, Self::Value>, Self::Error> {
-        type Group<'a> = (&'a PageArgs, TraineeOrder, &'a TraineeFilter);
+        type Group<'a> = (
+            &'a PageArgs,
+            TraineeOrder,
+            &'a TraineeFilter,
+            TraineeColumns,
+        );
         let mut groups: HashMap<Group<'_>, Vec<Uuid>> = HashMap::new();
         for key in keys {
             groups
-                .entry((&key.args, key.order, &key.filter))
+                .entry((&key.args, key.order, &key.filter, key.columns))
                 .or_default()
                 .push(key.base_id);
         }
         let mut pages = HashMap::new();
-        for ((args, order, filter), base_ids) in groups {
+        for ((args, order, filter, columns), base_ids) in groups {
             let by_base = service::trainee::first_per_base(
                 &self.db,
                 &self.actor,
@@ -112,6 +119,7 @@ impl Loader<BaseTraineesKey> for BaseTraineesLoader {
                 filter,
                 order,
                 args,
+                columns,
             )
             .await
             .map_err(loader_error)?;
@@ -122,6 +130,7 @@ impl Loader<BaseTraineesKey> for BaseTraineesLoader {
                     args: args.clone(),
                     order,
                     filter: filter.clone(),
+                    columns,
                 };
                 pages.insert(key, page);
             }

@@ -6,6 +6,7 @@ use super::imports::{TraineeImport, TraineeImportConnection, TraineeImportFilter
 use super::inputs::{TraineeFilter, TraineeOrder};
 use super::types::{
     IdentityRevealEntry, IdentityRevealEntryConnection, Trainee, TraineeConnection,
+    columns_for_connection,
 };
 use crate::error::GqlResultExt;
 use crate::graphql::common::pagination::{TotalCount, connection, page_args};
@@ -57,7 +58,8 @@ impl TraineeQuery {
         let args = page_args(first, after, last, before).gql()?;
         let filter = filter.unwrap_or_default().into_service().gql()?;
         let order = TraineeOrder::into_service(order_by);
-        let page = service::trainee::list(ctx.db(), &actor, &filter, order, &args)
+        let columns = columns_for_connection(ctx.look_ahead());
+        let page = service::trainee::list(ctx.db(), &actor, &filter, order, &args, columns)
             .await
             .gql()?;
         let db = ctx.db().clone();

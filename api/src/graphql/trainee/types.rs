@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ErrorExtensions, ID, Lookahead, Object, SimpleObject};
 use entity::{base, identity_reveal, service_record, trainee};
 
 use crate::error::{AppError, GqlResultExt};
@@ -27,7 +27,7 @@ use crate::graphql::report::types::{Outcome, SupportRecord};
 use crate::graphql::star::types::{Award, StarProfile, awards_of};
 use crate::service;
 use crate::service::page::Page;
-use crate::service::trainee::{Revealed, TraineeRow};
+use crate::service::trainee::{Revealed, TraineeColumns, TraineePersonal, TraineeRow};
 
 /// Disability category, from the 19th character of the certificate number.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -147,6 +147,29 @@ impl Trainee {
             base: Some(base),
         }
     }
+
+    /// `field` of the trainee's personal columns, for a caller who may read personal fields.
+    /// A list that saw no personal field in its selection read the row without them (see
+    /// [`columns_for`]); a field it did not see (one in a second selection of the same
+    /// connection, merged into the first) reads them now, through the trainee loader.
+    async fn personal<T>(
+        &self,
+        ctx: &Context<'_>,
+        field: impl FnOnce(&TraineeRow, &TraineePersonal) -> T,
+    ) -> async_graphql::Result<T> {
+        personal_fields(ctx)?;
+        if let Some(personal) = &self.row.personal {
+            return Ok(field(&self.row, personal));
+        }
+        let row = required(&ctx.loaders().trainees, self.row.id, |row| row).await?;
+        let personal = row.personal.as_ref().ok_or_else(|| {
+            AppError::internal(anyhow::anyhow!(
+                "the trainee loader read no personal columns"
+            ))
+            .extend()
+        })?;
+        Ok(field(&row, personal))
+    }
 }
 
 impl From<Arc<TraineeRow>> for Trainee {
@@ -176,6 +199,37 @@ fn personal_fields(ctx: &Context<'_>) -> async_graphql::Result<()> {
     }
 }
 
+/// The fields shown from the columns a [`TraineeColumns::Public`] read leaves out.
+const PERSONAL_FIELDS: [&str; 4] = [
+    "birthDate",
+    "idNumberMasked",
+    "disabilityCertificateMasked",
+    "phone",
+];
+
+/// The columns to read for trainees shown with the selections `trainees` (of the `Trainee`
+/// objects of a list): the public ones unless one of them asks for a personal field.
+pub fn columns_for<'a>(trainees: impl IntoIterator<Item = Lookahead<'a>>) -> TraineeColumns {
+    let personal = trainees.into_iter().any(|trainee| {
+        PERSONAL_FIELDS
+            .iter()
+            .any(|field| trainee.field(field).exists())
+    });
+    if personal {
+        TraineeColumns::WithPersonal
+    } else {
+        TraineeColumns::Public
+    }
+}
+
+/// [`columns_for`] the nodes of the trainee connection `connection` selects.
+pub fn columns_for_connection(connection: Lookahead<'_>) -> TraineeColumns {
+    columns_for([
+        connection.field("nodes"),
+        connection.field("edges").field("node"),
+    ])
+}
+
 /// A disabled person trained at a base. Visible to ADMINs over the base's region, the base's
 /// managers and the trainee; identity and certificate numbers are masked (see
 /// `revealTraineeIdentity`). Instructors see the trainees of their own courses, but their
@@ -200,16 +254,16 @@ impl Trainee {
 
     /// From the identity number. Not for instructors (`FORBIDDEN`).
     async fn birth_date(&self, ctx: &Context<'_>) -> async_graphql::Result<Date> {
-        personal_fields(ctx)?;
-        Ok(Date(self.row.birth_date))
+        self.personal(ctx, |_, personal| Date(personal.birth_date))
+            .await
     }
 
     /// Identity number showing only its region code, e.g. "220302************": nothing that
     /// `birthDate` and `gender` do not show already (see `revealTraineeIdentity`). Not for
     /// instructors (`FORBIDDEN`).
-    async fn id_number_masked(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-        personal_fields(ctx)?;
-        Ok(&self.row.id_number_masked)
+    async fn id_number_masked(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        self.personal(ctx, |_, personal| personal.id_number_masked.clone())
+            .await
     }
 
     /// Disability certificate number showing only the region code and the category and level
@@ -217,9 +271,9 @@ impl Trainee {
     async fn disability_certificate_masked(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<&str> {
-        personal_fields(ctx)?;
-        Ok(&self.row.certificate_masked)
+    ) -> async_graphql::Result<String> {
+        self.personal(ctx, |_, personal| personal.certificate_masked.clone())
+            .await
     }
 
     /// From the certificate number.
@@ -246,8 +300,12 @@ impl Trainee {
     /// Mainland mobile number; shown to an ADMIN over the trainee's base, the base's managers
     /// and the trainee, null for everyone else. Not for instructors (`FORBIDDEN`).
     async fn phone(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        personal_fields(ctx)?;
-        service::trainee::phone(&ctx.state().cipher, ctx.actor()?, &self.row).gql()
+        let (cipher, actor) = (&ctx.state().cipher, ctx.actor()?);
+        self.personal(ctx, |row, personal| {
+            service::trainee::phone(cipher, actor, row, personal)
+        })
+        .await?
+        .gql()
     }
 
     /// Where the trainee lives.

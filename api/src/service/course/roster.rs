@@ -17,7 +17,7 @@ use crate::auth::Actor;
 use crate::error::AppError;
 use crate::service::columns::Columns;
 use crate::service::page::{self, Order, Page, PageArgs};
-use crate::service::trainee::TraineeRow;
+use crate::service::trainee::{TraineeColumns, TraineeRow};
 
 /// An enrolment of a nested page, with its trainee when the page was read with its trainees
 /// and the caller may see that trainee. The trainee is shared from the start, as the GraphQL
@@ -34,9 +34,9 @@ pub struct PagedEnrollment {
 pub enum WithTrainees {
     /// The enrolments alone.
     No,
-    /// Those the caller may see; the others stay unread (and a field asking for one finds
-    /// it absent, as it would through the trainee loader).
-    Yes,
+    /// Those the caller may see, with these of their columns; the others stay unread (and a
+    /// field asking for one finds it absent, as it would through the trainee loader).
+    Yes(TraineeColumns),
 }
 
 /// An enrolment's columns, read by position (most of them are NULL until it completes or is
@@ -92,7 +92,7 @@ impl FromQueryResult for PagedEnrollment {
         let trainee = if !columns.has_more() || columns.next_is_null()? {
             None
         } else {
-            Some(Arc::new(TraineeRow::read(&mut columns)?))
+            Some(Arc::new(TraineeRow::read_to_end(&mut columns)?))
         };
         Ok(PagedEnrollment {
             enrollment,
@@ -117,7 +117,7 @@ async fn pages_per(
     with_trainees: WithTrainees,
 ) -> Result<HashMap<Uuid, Page<PagedEnrollment>>, AppError> {
     let mut select = Columns::select(visible_enrollments(actor), &ENROLLMENT_COLUMNS);
-    if with_trainees == WithTrainees::Yes {
+    if let WithTrainees::Yes(trainee_columns) = with_trainees {
         let visible = crate::service::trainee::visible(actor);
         let trainee_if_visible: RelationDef = enrollment::Entity::belongs_to(trainee::Entity)
             .from(enrollment::Column::TraineeId)
@@ -127,7 +127,7 @@ async fn pages_per(
         select = Columns::select_joined(
             select.join(JoinType::LeftJoin, trainee_if_visible),
             trainee::Entity,
-            TraineeRow::COLUMNS,
+            trainee_columns.columns().iter().copied(),
             TRAINEE_PREFIX,
         );
     }

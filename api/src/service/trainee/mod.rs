@@ -24,7 +24,7 @@ pub use query::{
 };
 pub use registration::{Registration, ValidRegistration, check, register};
 pub use reveal::{Revealed, count_reveals, reveal, reveals};
-pub use row::TraineeRow;
+pub use row::{TraineeColumns, TraineePersonal, TraineeRow};
 pub use sealed::{SealingUpgrade, phone, upgrade_sealing};
 
 use registration::{governed_base, is_unique_violation, new_rows};

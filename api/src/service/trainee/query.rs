@@ -14,7 +14,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::TraineeRow;
+use super::{TraineeColumns, TraineeRow};
 use crate::auth::{Actor, RegionScope};
 use crate::error::AppError;
 use crate::service::columns::Columns;
@@ -142,9 +142,9 @@ impl TraineeOrder {
     }
 }
 
-/// [`select`] reading only the columns of a [`TraineeRow`].
-fn rows(actor: &Actor, filter: &TraineeFilter) -> Select<trainee::Entity> {
-    TraineeRow::select(select(actor, filter))
+/// [`select`] reading only the `columns` of a [`TraineeRow`].
+fn rows(actor: &Actor, filter: &TraineeFilter, columns: TraineeColumns) -> Select<trainee::Entity> {
+    TraineeRow::select(select(actor, filter), columns)
 }
 
 /// One page of the trainees the caller may see.
@@ -154,9 +154,10 @@ pub async fn list(
     filter: &TraineeFilter,
     order: TraineeOrder,
     args: &PageArgs,
+    columns: TraineeColumns,
 ) -> ServiceResult<Page<TraineeRow>> {
     validate::search_term(filter.search.as_deref())?;
-    Ok(page::fetch(db, rows(actor, filter), &order.sort(), args).await?)
+    Ok(page::fetch(db, rows(actor, filter, columns), &order.sort(), args).await?)
 }
 
 /// How many trainees the caller may see match the filter.
@@ -202,13 +203,15 @@ pub async fn by_ids(
     actor: &Actor,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, TraineeRow>, DbErr> {
-    Ok(TraineeRow::select(visible_by_ids(actor, ids))
-        .into_model::<TraineeRow>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t))
-        .collect())
+    Ok(
+        TraineeRow::select(visible_by_ids(actor, ids), TraineeColumns::WithPersonal)
+            .into_model::<TraineeRow>()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t))
+            .collect(),
+    )
 }
 
 /// A trainee with its base, read in one statement.
@@ -221,7 +224,7 @@ impl FromQueryResult for TraineeWithBase {
     fn from_query_result(row: &QueryResult, prefix: &str) -> Result<Self, DbErr> {
         // The trainee's columns come first, by position; the base's follow under BASE_PREFIX.
         Ok(TraineeWithBase(
-            TraineeRow::from_query_result(row, prefix)?,
+            TraineeRow::read(&mut Columns::of(row, prefix)?, TraineeColumns::WithPersonal)?,
             base::Model::from_query_result(row, BASE_PREFIX)?,
         ))
     }
@@ -235,7 +238,8 @@ pub async fn by_ids_with_base(
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, (TraineeRow, base::Model)>, DbErr> {
     let joined = Columns::select_joined(
-        TraineeRow::select(visible_by_ids(actor, ids)).join(JoinType::InnerJoin, base_relation()),
+        TraineeRow::select(visible_by_ids(actor, ids), TraineeColumns::WithPersonal)
+            .join(JoinType::InnerJoin, base_relation()),
         base::Entity,
         base::Column::iter(),
         BASE_PREFIX,
@@ -258,10 +262,11 @@ pub async fn first_per_base(
     filter: &TraineeFilter,
     order: TraineeOrder,
     args: &PageArgs,
+    columns: TraineeColumns,
 ) -> Result<HashMap<Uuid, Page<TraineeRow>>, AppError> {
     page::fetch_per_parent(
         db,
-        rows(actor, filter),
+        rows(actor, filter, columns),
         trainee::Column::BaseId,
         base_ids,
         &order.sort(),
@@ -286,35 +291,54 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn lists_leave_the_identity_ciphertexts_in_the_database() {
+    /// The SQL of a list and of a per-base page reading `columns`, on both databases.
+    fn list_statements(columns: TraineeColumns) -> Vec<String> {
         let args = PageArgs::Forward {
             limit: 20,
             after: None,
         };
         let order = TraineeOrder::default().sort();
+        let mut statements = Vec::new();
         for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
-            let list = page::statement(
-                backend,
-                rows(&Actor::Anonymous, &TraineeFilter::default()),
-                &order,
-                &args,
-            )
-            .expect("a first page needs no cursor");
+            let selected = || rows(&Actor::Anonymous, &TraineeFilter::default(), columns);
+            let list = page::statement(backend, selected(), &order, &args)
+                .expect("a first page needs no cursor");
             let per_base = page::per_parent_statement(
                 backend,
-                rows(&Actor::Anonymous, &TraineeFilter::default()),
+                selected(),
                 trainee::Column::BaseId,
                 &[Uuid::nil()],
                 &order,
                 &args,
             )
             .expect("a first page needs no cursor");
-            for sql in [list.to_string(), per_base.to_string()] {
-                assert!(sql.contains("\"phone_enc\""), "{sql}");
-                for column in ["id_number_enc", "id_number_index", "certificate_enc"] {
-                    assert!(!sql.contains(column), "{column} in {sql}");
-                }
+            statements.extend([list.to_string(), per_base.to_string()]);
+        }
+        statements
+    }
+
+    #[test]
+    fn lists_leave_the_identity_ciphertexts_in_the_database() {
+        for sql in list_statements(TraineeColumns::WithPersonal) {
+            assert!(sql.contains("\"phone_enc\""), "{sql}");
+            for column in ["id_number_enc", "id_number_index", "certificate_enc"] {
+                assert!(!sql.contains(column), "{column} in {sql}");
+            }
+        }
+    }
+
+    #[test]
+    fn lists_without_personal_fields_leave_their_columns_in_the_database() {
+        for sql in list_statements(TraineeColumns::Public) {
+            assert!(sql.contains("\"name\""), "{sql}");
+            for column in [
+                "birth_date",
+                "_masked",
+                "phone_enc",
+                "crypto_version",
+                "_enc",
+            ] {
+                assert!(!sql.contains(column), "{column} in {sql}");
             }
         }
     }

@@ -15,7 +15,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::TraineeRow;
+use super::{TraineePersonal, TraineeRow};
 use crate::auth::Actor;
 use crate::crypto::{CryptoError, FieldCipher};
 use crate::error::AppError;
@@ -109,11 +109,12 @@ pub(super) fn open(
 
 /// The trainee's mobile number for a caller who may contact them: an ADMIN (its reads of
 /// trainees are limited to its region in SQL), a manager of the trainee's base, or the trainee
-/// itself. `None` for everyone else and when there is no number.
+/// itself. `None` for everyone else and when there is no number. `personal` is `row`'s.
 pub fn phone(
     cipher: &FieldCipher,
     actor: &Actor,
     row: &TraineeRow,
+    personal: &TraineePersonal,
 ) -> Result<Option<String>, AppError> {
     let Actor::User(user) = actor else {
         return Ok(None);
@@ -124,10 +125,14 @@ pub fn phone(
         Role::Trainee => user.trainee_id == Some(row.id),
         Role::Instructor | Role::Partner => false,
     };
-    match &row.phone_enc {
-        Some(stored) if allowed => {
-            open(cipher, Sealed::Phone, (row.id, row.crypto_version), stored).map(Some)
-        }
+    match &personal.phone_enc {
+        Some(stored) if allowed => open(
+            cipher,
+            Sealed::Phone,
+            (row.id, personal.crypto_version),
+            stored,
+        )
+        .map(Some),
         _ => Ok(None),
     }
 }
