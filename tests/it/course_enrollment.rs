@@ -580,7 +580,7 @@ async fn training_person_times_count_completions_by_year_and_region() {
 /// alone or joined, come out as the entities read by sea-orm do, NULL and set columns alike.
 #[tokio::test]
 async fn rows_read_by_position_match_the_entities() {
-    use entity::{enrollment, service_record, trainee};
+    use entity::{course, enrollment, service_record, trainee};
     use qihang::service::course::{PagedEnrollment, WithTrainees};
     use qihang::service::page::PageArgs;
     use qihang::service::trainee::{TraineeColumns, TraineeRow};
@@ -714,4 +714,41 @@ async fn rows_read_by_position_match_the_entities() {
     assert!(stored[0].notes.is_none() && stored[1].notes.is_some());
     assert_eq!(read[&trainee_ids[0]], stored);
     assert_eq!(read.len(), 1);
+
+    let mut detailed = course(&n.base_a, "直播带货", "OFFLINE", &["WHEELCHAIR_ACCESSIBLE"]);
+    detailed["description"] = json!("从选品到开播的全流程");
+    detailed["instructorId"] = json!(n.instructor_id);
+    detailed["capacity"] = json!(30);
+    detailed["startsOn"] = json!("2026-03-01");
+    detailed["endsOn"] = json!("2026-04-30");
+    let detailed: uuid::Uuid = n.open_course(&n.manager_a, detailed).await.parse().unwrap();
+    let base_id: uuid::Uuid = n.base_a.parse().unwrap();
+    let stored = course::Entity::find()
+        .filter(course::Column::BaseId.eq(base_id))
+        .order_by_asc(course::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 2);
+    assert!(stored[0].description.is_none() && stored[0].capacity.is_none());
+    assert!(stored[1].description.is_some() && stored[1].starts_on.is_some());
+    let filter = qihang::service::course::CourseFilter {
+        base_id: Some(base_id),
+        ..Default::default()
+    };
+    let listed = qihang::service::course::list(db, admin, &filter, args)
+        .await
+        .unwrap();
+    assert_eq!(listed.items, stored);
+    let per_base = qihang::service::course::courses_per_base(db, admin, &[base_id], args)
+        .await
+        .unwrap();
+    assert_eq!(per_base[&base_id].items, stored);
+    let by_id = qihang::service::course::by_ids(db, &[course_id, detailed])
+        .await
+        .unwrap();
+    assert_eq!(by_id.len(), 2);
+    for model in &stored {
+        assert_eq!(&by_id[&model.id], model);
+    }
 }

@@ -211,3 +211,21 @@ pub async fn count_per_trainee(
     )
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{IdenStatic, Iterable};
+
+    use super::*;
+
+    #[test]
+    fn a_paged_enrollment_reads_every_column_in_the_models_order() {
+        let names = |columns: &mut dyn Iterator<Item = enrollment::Column>| -> Vec<&str> {
+            columns.map(|column| column.as_str()).collect()
+        };
+        assert_eq!(
+            names(&mut ENROLLMENT_COLUMNS.into_iter()),
+            names(&mut enrollment::Column::iter())
+        );
+    }
+}
