@@ -151,3 +151,14 @@ impl<'a> Columns<'a> {
         .map_err(|error| DbErr::Type(format!("column {index}: {error}")))
     }
 }
+
+/// Asserts that `columns` are every column of `E`, in the model's order: a row read by
+/// position must list them as the model declares its fields, or two columns of one type
+/// could swap unseen.
+#[cfg(test)]
+pub fn assert_every_column_in_model_order<E: EntityTrait>(columns: &[E::Column]) {
+    use sea_orm::Iterable;
+    let listed: Vec<&str> = columns.iter().map(|column| column.as_str()).collect();
+    let declared: Vec<&str> = E::Column::iter().map(|column| column.as_str()).collect();
+    assert_eq!(listed, declared);
+}

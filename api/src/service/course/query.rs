@@ -320,18 +320,11 @@ pub async fn recommended(
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::{IdenStatic, Iterable};
-
     use super::*;
+    use crate::service::columns::assert_every_column_in_model_order;
 
     #[test]
     fn a_listed_course_reads_every_column_in_the_models_order() {
-        let names = |columns: &mut dyn Iterator<Item = course::Column>| -> Vec<&str> {
-            columns.map(|column| column.as_str()).collect()
-        };
-        assert_eq!(
-            names(&mut COURSE_COLUMNS.into_iter()),
-            names(&mut course::Column::iter())
-        );
+        assert_every_column_in_model_order::<course::Entity>(&COURSE_COLUMNS);
     }
 }

@@ -214,18 +214,11 @@ pub async fn count_per_trainee(
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::{IdenStatic, Iterable};
-
     use super::*;
+    use crate::service::columns::assert_every_column_in_model_order;
 
     #[test]
     fn a_paged_enrollment_reads_every_column_in_the_models_order() {
-        let names = |columns: &mut dyn Iterator<Item = enrollment::Column>| -> Vec<&str> {
-            columns.map(|column| column.as_str()).collect()
-        };
-        assert_eq!(
-            names(&mut ENROLLMENT_COLUMNS.into_iter()),
-            names(&mut enrollment::Column::iter())
-        );
+        assert_every_column_in_model_order::<enrollment::Entity>(&ENROLLMENT_COLUMNS);
     }
 }
