@@ -112,7 +112,7 @@ pub async fn list(
 /// by-name reading of the model was a twentieth of the server's CPU for a page of bases with
 /// their courses in the load benchmark.
 #[derive(Debug)]
-struct ListedCourse(pub course::Model);
+struct ListedCourse(course::Model);
 
 /// Every column of a course, in the order [`ListedCourse`] reads them.
 const COURSE_COLUMNS: [course::Column; 17] = {
